@@ -1,0 +1,119 @@
+"""nginx on loopback answering every POST with one fixed, valid response body.
+
+A load generator can only be measured against a target faster than itself; nginx's `return 200`
+answers from C with no application code, about ten times what one Python process can send here.
+The config is written to a temp dir with every path (pid, logs, temp dirs) inside it, so nginx
+runs without root and leaves nothing behind; `daemon off` keeps it our child, stopped by its pid.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from benchmarks._output import BenchmarkError, require_executable
+from benchmarks._processes import LOOPBACK, ServerProcess, free_port
+
+NGINX_INSTALL_HINT = "install it with `apt-get install nginx wrk`"
+
+_CONFIG = """\
+worker_processes {workers};
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    keepalive_requests 100000000;
+    keepalive_timeout 120s;
+    client_max_body_size 16m;
+    server {{
+        listen {host}:{port};
+        location = {path} {{
+            default_type application/json;
+            return 200 '{body}';
+        }}
+    }}
+}}
+"""
+
+
+def _nginx_string(body: str) -> str:
+    """The body as the inside of a single-quoted nginx string (`$` would start a variable)."""
+    if "$" in body:
+        raise BenchmarkError("the fixed nginx body must not contain `$` (nginx variables)")
+    return body.replace("\\", "\\\\").replace("'", "\\'")
+
+
+class NginxTarget:
+    """`with NginxTarget(body) as target:` nginx answers `target.url` with `body` (status 200)."""
+
+    def __init__(self, body: str, *, path: str = "/sms/1/text/advanced", workers: int = 1) -> None:
+        self.body = body
+        self.path = path
+        self.workers = workers
+        self._temp: tempfile.TemporaryDirectory[str] | None = None
+        self._server: ServerProcess | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise BenchmarkError("nginx is not running")
+        return self._server.base_url
+
+    @property
+    def url(self) -> str:
+        return self.base_url + self.path
+
+    @property
+    def pid(self) -> int:
+        if self._server is None:
+            raise BenchmarkError("nginx is not running")
+        return self._server.pid
+
+    def __enter__(self) -> NginxTarget:
+        nginx = require_executable("nginx", NGINX_INSTALL_HINT)
+        self._temp = tempfile.TemporaryDirectory(prefix="sms-bench-nginx-")
+        root = Path(self._temp.name)
+        port = free_port()
+        config = root / "nginx.conf"
+        config.write_text(
+            _CONFIG.format(
+                workers=self.workers,
+                root=root,
+                host=LOOPBACK,
+                port=port,
+                path=self.path,
+                body=_nginx_string(self.body),
+            )
+        )
+        self._server = ServerProcess(
+            [nginx, "-p", str(root), "-e", str(root / "error.log"), "-c", str(config)],
+            port=port,
+            what="nginx",
+            log_path=root / "stdout.log",
+            start_timeout=10,
+        )
+        try:
+            self._server.__enter__()
+        except BenchmarkError:
+            self._temp.cleanup()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._server is not None:
+            self._server.stop()
+        if self._temp is not None:
+            self._temp.cleanup()
