@@ -1,0 +1,130 @@
+"""The guard between a test run and a real, billable SMS.
+
+Against the sandbox (or any loopback address) every request is free. Against anything else every
+accepted request is a real SMS to a real phone, paid for by the user. So sending there must be a
+deliberate choice (`--allow-live-traffic`), limited to numbers the user named as test destinations,
+and bounded in total. The guard is consulted before a connection is opened, never after.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+__all__ = ["LiveTrafficGuard", "LiveTrafficRefused", "is_loopback_url"]
+
+
+class LiveTrafficRefused(Exception):
+    """A request that would have sent real SMS was not sent; the message is one line saying why."""
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        # A name other than "localhost" resolves wherever DNS says: not provably loopback.
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether `url` is an http(s) URL whose host is 127.0.0.0/8, ::1 or `localhost`.
+
+    Deliberately strict: shorthand or encoded forms of loopback addresses (`127.1`, `2130706433`,
+    `0177.0.0.1`) and names such as `localhost.example.com` count as *not* loopback. Erring this way
+    costs a user one flag; erring the other way costs them money.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError on a malformed port)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in {"http", "https"} or not host:
+        return False
+    return _is_loopback_host(host)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class LiveTrafficGuard:
+    """Decides, before anything is sent, whether a request may go to its target.
+
+    - A loopback target is always allowed and uses no budget.
+    - Any other target is refused unless `allow_live_traffic` is set; then every destination must be
+      one of `allowed_destinations`, and at most `max_destinations` are sent over the guard's life
+      (one guard per run: the budget is the run's, shared by its threads).
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_live_traffic: bool = False,
+        max_destinations: int = 50,
+        allowed_destinations: Iterable[str] = (),
+    ) -> None:
+        if max_destinations < 0:
+            raise ValueError(f"max_destinations must be >= 0, got {max_destinations}")
+        self.allow_live_traffic = allow_live_traffic
+        self.max_destinations = max_destinations
+        self.allowed_destinations = frozenset(allowed_destinations)
+        self._sent = 0
+        self._lock = threading.Lock()
+
+    @property
+    def destinations_sent(self) -> int:
+        """Destinations admitted to non-loopback targets so far."""
+        return self._sent
+
+    @property
+    def remaining(self) -> int:
+        """Destinations that may still be sent to non-loopback targets."""
+        return max(0, self.max_destinations - self._sent)
+
+    def check_target(self, url: str) -> None:
+        """Raise `LiveTrafficRefused` unless requests to `url` may be sent at all."""
+        if is_loopback_url(url):
+            return
+        shown = _one_line(url)
+        if not self.allow_live_traffic:
+            raise LiveTrafficRefused(
+                f"refusing to send to {shown}: it is not a loopback address, so every request "
+                "is a real, billable SMS; pass --allow-live-traffic (with --test-destination "
+                "and --max-messages) to send deliberately"
+            )
+        if not self.allowed_destinations:
+            raise LiveTrafficRefused(
+                f"refusing to send to {shown}: --allow-live-traffic needs at least one "
+                "--test-destination (the only numbers live messages may go to)"
+            )
+
+    def admit(self, url: str, destinations: Sequence[str]) -> None:
+        """Count `destinations` against the budget for `url`, or raise `LiveTrafficRefused`.
+
+        Call it once per request, just before sending; a refused request consumes nothing.
+        """
+        if is_loopback_url(url):
+            return
+        self.check_target(url)
+        strangers = sorted({d for d in destinations if d not in self.allowed_destinations})
+        if strangers:
+            raise LiveTrafficRefused(
+                f"refusing to send to {_one_line(strangers[0])!r}: live messages may only go "
+                "to the --test-destination numbers"
+            )
+        with self._lock:
+            if self._sent + len(destinations) > self.max_destinations:
+                raise LiveTrafficRefused(
+                    f"refusing to send {len(destinations)} more live message(s): the run's "
+                    f"budget of {self.max_destinations} (--max-messages) would be exceeded "
+                    f"({self._sent} already sent)"
+                )
+            self._sent += len(destinations)

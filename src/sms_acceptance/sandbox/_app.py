@@ -1,0 +1,205 @@
+"""The sandbox as an ASGI app: `POST /sms/1/text/advanced` answered the way the contract says.
+
+The order of the steps is part of the contract: injected faults first (an overloaded front door
+answers before anything else), then the credential (A1-A5: no work for strangers, the body is not
+even read), then the content type and size, then the JSON (R1), then the request oracle (R2-R9),
+then the 200 (S1-S13). Every non-2xx answer, 404 and 405 included, is the provider's error envelope
+with `Content-Type: application/json` (E1), and no input reaches a 5xx (E2) unless a fault says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sms_acceptance._envelope import error_envelope
+from sms_acceptance._request_rules import judge_request
+
+from ._accepted_response import AcceptedResponseBuilder, count_destinations
+from ._auth import AuthOutcome, CredentialCheck
+from ._config import FAULT_STATUSES, SandboxConfig
+from ._faults import FaultPlan
+from ._ids import IdGenerator
+
+__all__ = ["REQUEST_LOGGER_NAME", "create_app"]
+
+# One line per request, at debug level only; never a header value, never the body.
+REQUEST_LOGGER_NAME = "sms_acceptance.sandbox"
+_log = logging.getLogger(REQUEST_LOGGER_NAME)
+
+_JSON = "application/json"
+
+# messageIds for the HTTP errors the router raises (provider-facts §3.2 where it names one).
+_HTTP_ERROR_IDS: Mapping[int, str] = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def _envelope_bytes(
+    message_id: str, text: str, validation_errors: Mapping[str, list[str]] | None = None
+) -> bytes:
+    return orjson.dumps(error_envelope(message_id, text, validation_errors))
+
+
+def _is_json_content_type(value: str | None) -> bool:
+    """`application/json`, any case, parameters such as `charset` allowed."""
+    if value is None:
+        return False
+    return value.partition(";")[0].strip().lower() == _JSON
+
+
+def _validation_errors(verdict: Any) -> dict[str, list[str]]:
+    """`validationErrors` from the oracle: JSONPath of the field → messages citing the rule."""
+    errors: dict[str, list[str]] = {}
+    for violation in verdict.violations:
+        errors.setdefault(violation.path, []).append(f"{violation.message} ({violation.rule_id})")
+    return errors
+
+
+class _Sandbox:
+    """The endpoint and its per-sandbox state: the credential check, fault plan and id counter."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.credentials = CredentialCheck(config.accepted_authorizations)
+        self.faults = FaultPlan(config.faults) if config.faults.enabled else None
+        self.builder = AcceptedResponseBuilder(IdGenerator())
+        # Answers that never change, serialised once.
+        self.unauthorized = {
+            outcome: _envelope_bytes("UNAUTHORIZED", outcome.value)
+            for outcome in AuthOutcome
+            if outcome is not AuthOutcome.ACCEPTED
+        }
+        self.fault_answers = {
+            status: _envelope_bytes(message_id, text)
+            for status, (message_id, text) in FAULT_STATUSES.items()
+        }
+        limit = config.max_body_bytes
+        self.too_large = _envelope_bytes(
+            "PAYLOAD_TOO_LARGE", f"Request body larger than {limit} bytes"
+        )
+        self.wrong_content_type = _envelope_bytes(
+            "BAD_REQUEST",
+            "Bad request",
+            {"Content-Type": ["the request body must be sent as application/json"]},
+        )
+
+    async def _read_body(self, request: Request) -> bytes | None:
+        """The body, or None once it grows past the cap (nothing more is buffered)."""
+        limit = self.config.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def endpoint(self, request: Request) -> Response:
+        started = time.perf_counter()
+        status, body = await self._answer(request)
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s -> %d (%.1f ms)",
+                request.method,
+                request.url.path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+        return Response(body, status_code=status, media_type=_JSON)
+
+    async def _answer(self, request: Request) -> tuple[int, bytes]:
+        if self.faults is not None:
+            decision = self.faults.next_decision()
+            if decision.delay_seconds > 0:
+                await asyncio.sleep(decision.delay_seconds)
+            if decision.status is not None:
+                return decision.status, self.fault_answers[decision.status]
+
+        header = None
+        for name, value in request.scope["headers"]:
+            if name == b"authorization":
+                header = value
+                break
+        outcome = self.credentials.judge(header)
+        if outcome is not AuthOutcome.ACCEPTED:
+            return 401, self.unauthorized[outcome]
+
+        if not _is_json_content_type(request.headers.get("content-type")):
+            return 400, self.wrong_content_type
+        raw = await self._read_body(request)
+        if raw is None:
+            return 413, self.too_large
+
+        try:
+            document = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            # R1. orjson also refuses NaN/Infinity, invalid UTF-8 and lone surrogates: not JSON.
+            return 400, _envelope_bytes(
+                "BAD_REQUEST", "Bad request", {"$": [f"the body is not valid JSON: {error} (R1)"]}
+            )
+        try:
+            verdict = judge_request(document)
+        except RecursionError:
+            return 400, _envelope_bytes(
+                "BAD_REQUEST", "Bad request", {"$": ["the body is nested too deeply (R1)"]}
+            )
+        if verdict.violations:
+            return 400, _envelope_bytes("BAD_REQUEST", "Bad request", _validation_errors(verdict))
+
+        destinations = count_destinations(document)
+        if destinations > self.config.max_destinations:
+            # OPEN (rules.md): beyond 1000 destinations a request may be refused; this one is.
+            limit = self.config.max_destinations
+            return 400, _envelope_bytes(
+                "BAD_REQUEST",
+                "Bad request",
+                {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
+            )
+        return 200, orjson.dumps(self.builder.build(document, destinations))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """404, 405 and any other HTTP error the router raises, as an envelope (E1)."""
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    message_id = _HTTP_ERROR_IDS.get(status, HTTPStatus(status).phrase.upper().replace(" ", "_"))
+    body = _envelope_bytes(message_id, HTTPStatus(status).phrase)
+    return Response(body, status_code=status, media_type=_JSON, headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A bug in the sandbox still answers with an envelope; E2 tests make sure none is reached."""
+    _log.error("sandbox bug while answering %s %s: %r", request.method, request.url.path, exc)
+    body = _envelope_bytes("GENERAL_ERROR", "Something went wrong. Please contact support.")
+    return Response(body, status_code=500, media_type=_JSON)
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    """The sandbox's ASGI app for `config`: one endpoint, envelopes for everything else."""
+    sandbox = _Sandbox(config)
+    return Starlette(
+        routes=[Route(config.endpoint_path, sandbox.endpoint, methods=["POST"])],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
