@@ -9,7 +9,9 @@ drifts of the machine's speed far better than a ratio of two medians taken minut
 
 from __future__ import annotations
 
+import gc
 import statistics
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -119,3 +121,33 @@ class Goal:
             "comparison": self.comparison,
             "holds": self.holds,
         }
+
+
+def seconds_per_call(function: Callable[[], object], *, budget_s: float = 0.2) -> float:
+    """Wall seconds one call of `function` takes, timed over enough calls to fill `budget_s`.
+
+    Like `timeit.Timer.autorange`: the loop count grows until one timing takes the budget, so a
+    microsecond call and a millisecond call are both timed over many calls. The garbage collector
+    is paused while timing (as timeit does) so a collection triggered by one contender's garbage is
+    not charged to the next.
+    """
+    loops = 1
+    while True:
+        elapsed = _timed_loop(function, loops)
+        if elapsed >= budget_s:
+            return elapsed / loops
+        # Aim straight for the budget with a margin, instead of doubling in many small steps.
+        loops = max(loops * 2, int(loops * budget_s * 1.2 / max(elapsed, 1e-9)))
+
+
+def _timed_loop(function: Callable[[], object], loops: int) -> float:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for _ in range(loops):
+            function()
+        return time.perf_counter() - started
+    finally:
+        if collecting:
+            gc.enable()
