@@ -138,8 +138,10 @@ _CALIBRATED_TABLE: Mapping[str, str] = MappingProxyType(
 )
 
 _DOCUMENTED_LANGUAGES = frozenset(NATIONAL_LANGUAGES) | {"AUTODETECT"}
-_NO_LANGUAGE = frozenset({"NONE"})
-_NO_TRANSLITERATION = frozenset({"NONE"})
+_ABSENT = "NONE"
+"""The documented "no language" / "no transliteration" value (v3 enums): same as omitting it."""
+_UNDOCUMENTED = "\x00undocumented"
+"""Stands for a value that is not a string at all (an R5 violation a server answered anyway)."""
 _OTHER_TRANSLITERATIONS = frozenset(
     {
         "GREEK",
@@ -372,6 +374,14 @@ def _transliterate_other(text: str) -> str:
 # --- the public function -------------------------------------------------------------------------
 
 
+def _choice(value: object) -> str | None:
+    """A ``languageCode`` or ``transliteration`` as the rules read it: ``None`` when absent or
+    ``NONE``; a value that is not a string at all is undocumented, like an unknown name."""
+    if value is None or value == _ABSENT:
+        return None
+    return value if isinstance(value, str) else _UNDOCUMENTED
+
+
 def segment_count(
     text: str, *, language_code: str | None = None, transliteration: str | None = None
 ) -> SegmentCount:
@@ -379,12 +389,20 @@ def segment_count(
     ``language.languageCode`` and ``transliteration`` exactly as sent (values are case-sensitive
     documented names; ``NONE`` is the same as absent).
 
-    Undocumented values are OPEN (rules.md): the calibrated count ignores them, and the range
-    widens to cover C1 and whatever a server might have made of them (see ``_with_language``;
-    an unknown transliteration gets C5's loose range).
+    Undocumented values (another case, an unknown name, not a string) are OPEN (rules.md): the
+    calibrated count ignores them, and the range widens to cover C1 and whatever a server might
+    have made of them (see ``_with_language``; an unknown transliteration gets C5's loose range).
+    C5 bounds a text of at most 25 segments; a longer one is OPEN itself (the server may reject
+    it), and its range stays ``[1, untransliterated count]``.
+
+    Raises ``TypeError`` (one line) when ``text`` is not a string: a missing or non-string text
+    has no segment count, and callers decide what that means for them.
     """
-    language = None if language_code is None or language_code in _NO_LANGUAGE else language_code
-    if transliteration is None or transliteration in _NO_TRANSLITERATION:
+    if not isinstance(text, str):
+        raise TypeError(f"segment_count needs the message text as a str, not {type(text).__name__}")
+    language = _choice(language_code)
+    transliteration = _choice(transliteration)
+    if transliteration is None:
         count = _with_language(text, language)
         rule = (
             "C1"
