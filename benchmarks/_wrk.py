@@ -68,11 +68,24 @@ def _lua_long_string(text: str) -> str:
     return f"[{'=' * level}[{text}]{'=' * level}]"
 
 
-def _script(body: bytes, headers: Mapping[str, str]) -> str:
+# Replaced in the body by a per-request counter when a run asks for varying bodies.
+COUNTER_MARK = "@N@"
+
+_VARYING_REQUEST = """
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, (wrk.body:gsub("@N@", tostring(counter))))
+end
+"""
+
+
+def _script(body: bytes, headers: Mapping[str, str], *, varying: bool) -> str:
     lines = ['wrk.method = "POST"', f"wrk.body = {_lua_long_string(body.decode())}"]
     for name, value in headers.items():
         lines.append(f"wrk.headers[ {_lua_long_string(name)} ] = {_lua_long_string(value)}")
-    return "\n".join(lines) + "\n" + _DONE_HOOK.replace("{mark}", _MARK)
+    hooks = (_VARYING_REQUEST if varying else "") + _DONE_HOOK.replace("{mark}", _MARK)
+    return "\n".join(lines) + "\n" + hooks
 
 
 def run_wrk(
@@ -83,14 +96,19 @@ def run_wrk(
     duration_s: int,
     connections: int,
     threads: int = 1,
+    varying: bool = False,
 ) -> WrkResult:
-    """POST `body` to `url` for `duration_s` seconds over `connections` keep-alive connections."""
+    """POST `body` to `url` for `duration_s` seconds over `connections` keep-alive connections.
+
+    With `varying`, every `COUNTER_MARK` in the body is replaced by a per-request counter (per wrk
+    thread), so a server cannot answer from a cache keyed by the body.
+    """
     wrk = require_executable("wrk", WRK_INSTALL_HINT)
     if not url.startswith("http://127.0.0.1:"):
         raise BenchmarkError(f"refusing to load a non-loopback URL: {url}")
     with tempfile.TemporaryDirectory(prefix="sms-bench-wrk-") as temp:
         script = Path(temp) / "post.lua"
-        script.write_text(_script(body, headers))
+        script.write_text(_script(body, headers, varying=varying))
         argv = [
             wrk,
             f"-t{threads}",
