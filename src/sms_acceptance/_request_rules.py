@@ -351,8 +351,9 @@ def judge_request(raw: bytes | object, *, now: datetime | None = None) -> Reques
         now = now.replace(tzinfo=UTC)
     if not fast_validator("request").is_valid(document):
         for problem in schema_violations("request", document):
-            if problem.rule_id in RULE_LEVELS:
-                findings.violation(problem.rule_id, problem.path, problem.message)
+            rule_id = problem.rule_id
+            if rule_id is not None and rule_id in RULE_LEVELS:
+                findings.violation(rule_id, problem.path, problem.message)
             else:  # OPEN (or, defensively, a constraint without a rule: never blame a server)
                 findings.open(problem.path, problem.message)
     _semantic_checks(document, now, findings)
