@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,6 +30,7 @@ from ._auth import AuthOutcome, CredentialCheck
 from ._config import FAULT_STATUSES, SandboxConfig
 from ._faults import FaultPlan
 from ._ids import IdGenerator
+from ._json_codec import NotJson, dump_json, has_long_integer, parse_json, reparse_exactly
 
 __all__ = ["REQUEST_LOGGER_NAME", "create_app"]
 
@@ -55,7 +55,7 @@ _HTTP_ERROR_IDS: Mapping[int, str] = {
 def _envelope_bytes(
     message_id: str, text: str, validation_errors: Mapping[str, list[str]] | None = None
 ) -> bytes:
-    return orjson.dumps(error_envelope(message_id, text, validation_errors))
+    return dump_json(error_envelope(message_id, text, validation_errors))
 
 
 def _is_json_content_type(value: str | None) -> bool:
@@ -153,14 +153,16 @@ class _Sandbox:
             return 413, self.too_large
 
         try:
-            document = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            # R1. orjson also refuses NaN/Infinity, invalid UTF-8 and lone surrogates: not JSON.
+            document = parse_json(raw)
+            verdict = judge_request(document)
+            if verdict.violations and has_long_integer(raw):
+                # orjson read an integer beyond 64 bits as a float; judge the exact reading.
+                document = reparse_exactly(raw)
+                verdict = judge_request(document)
+        except NotJson as error:
             return 400, _envelope_bytes(
                 "BAD_REQUEST", "Bad request", {"$": [f"the body is not valid JSON: {error} (R1)"]}
             )
-        try:
-            verdict = judge_request(document)
         except RecursionError:
             return 400, _envelope_bytes(
                 "BAD_REQUEST", "Bad request", {"$": ["the body is nested too deeply (R1)"]}
@@ -177,7 +179,7 @@ class _Sandbox:
                 "Bad request",
                 {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
             )
-        return 200, orjson.dumps(self.builder.build(document, destinations))
+        return 200, dump_json(self.builder.build(document, destinations))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
