@@ -74,6 +74,9 @@ def test_C1_pair_straddling_a_boundary_is_formula_or_one_more(text: str) -> None
         pytest.param("ı" * 65 + EMOJI + "ı" * 67, id="surrogate-pair-ends-part-one"),
         pytest.param("ı" * 67 + EMOJI + "ı" * 65, id="surrogate-pair-opens-part-two"),
         pytest.param("a" * 152 + "€", id="straddle-position-but-one-part"),
+        # The pair is pushed into part two, which still has room: 152 + 148 septets.
+        pytest.param("a" * 152 + "€" + "a" * 146, id="straddle-that-costs-no-part"),
+        pytest.param("ı" * 66 + EMOJI + "ı" * 60, id="surrogate-straddle-that-costs-no-part"),
     ],
 )
 def test_C1_pair_next_to_a_boundary_without_straddling_stays_exact(text: str) -> None:

@@ -47,6 +47,8 @@ def test_C2_turkish(text: str, expected: SegmentCount) -> None:
         pytest.param("á" + "a" * 296, SegmentCount(2, 2, 2, "C2"), id="298-is-two-parts-of-149"),
         pytest.param("á" + "a" * 297, SegmentCount(3, 3, 3, "C2"), id="299-is-three-parts"),
         pytest.param("á" * 77, SegmentCount(1, 1, 1, "C2"), id="77-acute-a-are-154-septets"),
+        # Plain GSM text: default 1 (cap 160), ES single shift header (cap 155) 2.
+        pytest.param("a" * 160, SegmentCount(1, 2, 1, "C2"), id="plain-gsm-160"),
         pytest.param("ı" * 10, SegmentCount(1, 1, 1, "C2"), id="turkish-letter-is-ucs2"),
         pytest.param("ı" * 71, SegmentCount(2, 2, 2, "C2"), id="turkish-letters-ucs2-71"),
     ],
