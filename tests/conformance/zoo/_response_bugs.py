@@ -15,15 +15,18 @@ from typing import Any
 
 from sms_acceptance._segmentation import segment_count
 
-from ._exchange import CapturedRequest, CapturedResponse, Forward, destinations_in_order
+from ._exchange import Bug, CapturedRequest, CapturedResponse, Forward, destinations_in_order
 
 Entry = dict[str, Any]
 
 
 def _rewrite_success(
-    rewrite: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any] | None],
-) -> Callable[[CapturedRequest, Forward], Any]:
-    """A bug that changes a 200 body: `rewrite(request, body)` returns the new body (or None)."""
+    rewrite: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any] | None], doc: str
+) -> Bug:
+    """A bug that changes a 200 body: `rewrite(request, body)` returns the new body (or None).
+
+    `doc` becomes the bug's docstring: which vendor bug it imitates and which check catches it.
+    """
 
     async def bug(request: CapturedRequest, forward: Forward) -> CapturedResponse:
         answer = await forward(request)
@@ -34,6 +37,7 @@ def _rewrite_success(
         changed = rewrite(document, copy.deepcopy(body))
         return answer if changed is None else answer.with_json(changed)
 
+    bug.__doc__ = doc
     return bug
 
 
@@ -65,9 +69,13 @@ def _drop_last(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]
     return body
 
 
-drops_last_destination = _rewrite_success(_drop_last)
-"""S2: an off-by-one in the loop over destinations: with two or more, the last one gets no entry
-(and, in such a vendor, no message). Caught by `destination_count_matches`."""
+drops_last_destination = _rewrite_success(
+    _drop_last,
+    doc=(
+        "S2: an off-by-one in the loop over destinations: with two or more, the last one gets no "
+        "entry (and, in such a vendor, no message). Caught by `destination_count_matches`."
+    ),
+)
 
 
 def _plus_prefix(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
@@ -80,9 +88,14 @@ def _plus_prefix(document: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     return body if changed else None
 
 
-normalises_to_e164 = _rewrite_success(_plus_prefix)
-"""S3: the answer echoes the number normalised to E.164 (`+41793026727`), not as it was sent, so a
-client cannot match entries to its destinations. Caught by `destination_count_matches`."""
+normalises_to_e164 = _rewrite_success(
+    _plus_prefix,
+    doc=(
+        "S3: the answer echoes the number normalised to E.164 (`+41793026727`), not as it was "
+        "sent, so a client cannot match entries to its destinations. Caught by "
+        "`destination_count_matches`."
+    ),
+)
 
 
 def _reverse(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
@@ -93,9 +106,13 @@ def _reverse(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] |
     return body
 
 
-reverses_entries = _rewrite_success(_reverse)
-"""S3 (SHOULD): entries come back in reverse order (a stack where a queue was meant).
-Caught by `destination_order_preserved`."""
+reverses_entries = _rewrite_success(
+    _reverse,
+    doc=(
+        "S3 (SHOULD): entries come back in reverse order (a stack where a queue was meant). "
+        "Caught by `destination_order_preserved`."
+    ),
+)
 
 
 # --- ids (S4-S7) ---------------------------------------------------------------------------------
@@ -137,9 +154,14 @@ def _one_generated_id(document: dict[str, Any], body: dict[str, Any]) -> dict[st
     return body
 
 
-reuses_generated_message_id = _rewrite_success(_one_generated_id)
-"""S6: ids generated once per request (from a timestamp) instead of once per destination: every
-destination without a client id shares one. Caught by `generated_message_ids_unique`."""
+reuses_generated_message_id = _rewrite_success(
+    _one_generated_id,
+    doc=(
+        "S6: ids generated once per request (from a timestamp) instead of once per destination: "
+        "every destination without a client id shares one. Caught by "
+        "`generated_message_ids_unique`."
+    ),
+)
 
 
 def _drop_generated_bulk_id(
@@ -151,9 +173,13 @@ def _drop_generated_bulk_id(
     return body
 
 
-omits_generated_bulk_id = _rewrite_success(_drop_generated_bulk_id)
-"""S7: a `bulkId` only ever echoes the client's; a multi-destination request without one gets none.
-Caught by `bulk_id_present_for_bulk`."""
+omits_generated_bulk_id = _rewrite_success(
+    _drop_generated_bulk_id,
+    doc=(
+        "S7: a `bulkId` only ever echoes the client's; a multi-destination request without one "
+        "gets none. Caught by `bulk_id_present_for_bulk`."
+    ),
+)
 
 
 # --- status (S8-S10) -----------------------------------------------------------------------------
@@ -165,28 +191,37 @@ def _statuses(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _status_change(
     change: Callable[[dict[str, Any]], None],
-) -> Callable[[CapturedRequest, Forward], Any]:
+    doc: str,
+) -> Bug:
     def rewrite(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
         statuses = _statuses(body)
         for status in statuses:
             change(status)
         return body if statuses else None
 
-    return _rewrite_success(rewrite)
+    return _rewrite_success(rewrite, doc)
 
 
-status_without_description = _status_change(lambda status: status.pop("description", None))
-"""S8: the status object lacks `description` (a DTO that never had the field).
-Caught by `response_schema_conformance`."""
+status_without_description = _status_change(
+    lambda status: status.pop("description", None),
+    doc=(
+        "S8: the status object lacks `description` (a DTO that never had the field). Caught by "
+        "`response_schema_conformance`."
+    ),
+)
 
 
 def _stringify_group_id(status: dict[str, Any]) -> None:
     status["groupId"] = str(status.get("groupId"))
 
 
-group_id_as_string = _status_change(_stringify_group_id)
-"""S8: `groupId` serialised as a string (`"1"`): an enum written through `toString()`.
-Caught by `response_schema_conformance`."""
+group_id_as_string = _status_change(
+    _stringify_group_id,
+    doc=(
+        "S8: `groupId` serialised as a string (`1` in quotes): an enum written through "
+        "`toString()`. Caught by `response_schema_conformance`."
+    ),
+)
 
 
 def _pending_named_rejected(status: dict[str, Any]) -> None:
@@ -194,18 +229,26 @@ def _pending_named_rejected(status: dict[str, Any]) -> None:
         status["groupName"] = "REJECTED"
 
 
-pending_group_named_rejected = _status_change(_pending_named_rejected)
-"""S9: group names taken from the wrong table: group 1 is called `REJECTED`.
-Caught by `status_in_provider_tables`."""
+pending_group_named_rejected = _status_change(
+    _pending_named_rejected,
+    doc=(
+        "S9: group names taken from the wrong table: group 1 is called `REJECTED`. Caught by "
+        "`status_in_provider_tables`."
+    ),
+)
 
 
 def _unknown_status_id(status: dict[str, Any]) -> None:
     status["id"] = 260
 
 
-unknown_status_id = _status_change(_unknown_status_id)
-"""S9: a vendor-internal status id (1, 260) leaks into the answer: no such pair in the table.
-Caught by `status_in_provider_tables`."""
+unknown_status_id = _status_change(
+    _unknown_status_id,
+    doc=(
+        "S9: a vendor-internal status id (1, 260) leaks into the answer: no such pair in the "
+        "table. Caught by `status_in_provider_tables`."
+    ),
+)
 
 
 def _trial_rejection(status: dict[str, Any]) -> None:
@@ -218,10 +261,15 @@ def _trial_rejection(status: dict[str, Any]) -> None:
     )
 
 
-rejects_every_destination = _status_change(_trial_rejection)
-"""S10: the gateway is left in trial mode: every valid number is REJECTED 18
-`REJECTED_DESTINATION_NOT_REGISTERED` (provider-facts §8 item 4). Caught by `status_group_accepting`
-(a vendor profile declaring status 5/18 would make it DECLARED)."""
+rejects_every_destination = _status_change(
+    _trial_rejection,
+    doc=(
+        "S10: the gateway is left in trial mode: every valid number is REJECTED 18 "
+        "`REJECTED_DESTINATION_NOT_REGISTERED` (provider-facts §8 item 4). Caught by "
+        "`status_group_accepting` (a vendor profile declaring status 5/18 would make it "
+        "DECLARED)."
+    ),
+)
 
 
 # --- smsCount and trackingProcessKey (S11-S13) --------------------------------------------------
@@ -234,9 +282,13 @@ def _count_zero(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
     return body if entries else None
 
 
-sms_count_zero = _rewrite_success(_count_zero)
-"""S11: `smsCount` is 0 ("not computed yet") instead of absent or at least 1.
-Caught by `response_schema_conformance`."""
+sms_count_zero = _rewrite_success(
+    _count_zero,
+    doc=(
+        "S11: `smsCount` is 0 (not computed yet) instead of absent or at least 1. Caught by "
+        "`response_schema_conformance`."
+    ),
+)
 
 
 def _numeric_process_key(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
@@ -246,14 +298,19 @@ def _numeric_process_key(document: dict[str, Any], body: dict[str, Any]) -> dict
     return body
 
 
-tracking_process_key_number = _rewrite_success(_numeric_process_key)
-"""S13: `trackingProcessKey` is a JSON number (a database sequence written as is).
-Caught by `response_schema_conformance`."""
+tracking_process_key_number = _rewrite_success(
+    _numeric_process_key,
+    doc=(
+        "S13: `trackingProcessKey` is a JSON number (a database sequence written as is). Caught "
+        "by `response_schema_conformance`."
+    ),
+)
 
 
 def _recount(
     count: Callable[[dict[str, Any]], int | None],
-) -> Callable[[CapturedRequest, Forward], Any]:
+    doc: str,
+) -> Bug:
     def rewrite(document: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
         changed = False
         for message, _, entry in _paired(document, body):
@@ -265,7 +322,7 @@ def _recount(
                 changed = True
         return body if changed else None
 
-    return _rewrite_success(rewrite)
+    return _rewrite_success(rewrite, doc)
 
 
 def _text(message: dict[str, Any]) -> str | None:
@@ -281,9 +338,13 @@ def _as_if_gsm(message: dict[str, Any]) -> int | None:
     return 1 if len(text) <= 160 else math.ceil(len(text) / 153)
 
 
-sms_count_ignores_ucs2 = _recount(_as_if_gsm)
-"""S12/C1: the count never switches to UCS-2 (70 / 67): a 100-character Cyrillic text is "1".
-Caught by `sms_count_matches_segmentation`."""
+sms_count_ignores_ucs2 = _recount(
+    _as_if_gsm,
+    doc=(
+        "S12/C1: the count never switches to UCS-2 (70 / 67): a 100-character Cyrillic text is "
+        "counted as 1 part. Caught by `sms_count_matches_segmentation`."
+    ),
+)
 
 
 def _per_160(message: dict[str, Any]) -> int | None:
@@ -294,9 +355,14 @@ def _per_160(message: dict[str, Any]) -> int | None:
     return math.ceil(len(text) / 160)
 
 
-sms_count_160_per_part = _recount(_per_160)
-"""S12/C1: concatenated parts counted at 160 septets instead of 153 (the UDH forgotten): 307 to 320
-characters come out as 2 parts instead of 3. Caught by `sms_count_matches_segmentation`."""
+sms_count_160_per_part = _recount(
+    _per_160,
+    doc=(
+        "S12/C1: concatenated parts counted at 160 septets instead of 153 (the UDH forgotten): "
+        "307 to 320 characters come out as 2 parts instead of 3. Caught by "
+        "`sms_count_matches_segmentation`."
+    ),
+)
 
 
 def _raw_text(message: dict[str, Any]) -> int | None:
@@ -307,10 +373,14 @@ def _raw_text(message: dict[str, Any]) -> int | None:
     return segment_count(text).calibrated
 
 
-sms_count_of_raw_text = _recount(_raw_text)
-"""S12/C2/C4: `language` and `transliteration` are applied when sending but the count is taken on
-the raw text: the seed's Turkish message is counted as 2 UCS-2 parts, not 1.
-Caught by `seed_sms_count` and `sms_count_matches_segmentation`."""
+sms_count_of_raw_text = _recount(
+    _raw_text,
+    doc=(
+        "S12/C2/C4: `language` and `transliteration` are applied when sending but the count is "
+        "taken on the raw text: the seed's Turkish message is counted as 2 UCS-2 parts, not 1. "
+        "Caught by `seed_sms_count` and `sms_count_matches_segmentation`."
+    ),
+)
 
 
 def _without_language(message: dict[str, Any]) -> int | None:
@@ -330,7 +400,11 @@ def _without_language(message: dict[str, Any]) -> int | None:
     return count.most
 
 
-sms_count_ignores_language = _recount(_without_language)
-"""S12/C2: `languageCode` (national language shift tables) ignored when counting: a Turkish text
-needing a dotless i counts as UCS-2 instead of fitting one 155-septet part.
-Caught by `sms_count_matches_segmentation`."""
+sms_count_ignores_language = _recount(
+    _without_language,
+    doc=(
+        "S12/C2: `languageCode` (national language shift tables) ignored when counting: a Turkish "
+        "text needing a dotless i counts as UCS-2 instead of fitting one 155-septet part. Caught "
+        "by `sms_count_matches_segmentation`."
+    ),
+)

@@ -1,0 +1,104 @@
+"""Running the conformance suite against a zoo server exactly as a vendor's CI would.
+
+The suite runs in its own process (`pytest conformance --base-url=…`), as documented in
+docs/conformance.md, so the zoo sees the real command line, exit code and report files; nothing of
+the suite is imported or patched. The credential goes through the environment, the way the
+documented CI jobs pass it, so it is not on any command line either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+AUTH_ENV_VAR = "SMS_ACCEPTANCE_AUTHORIZATION"
+
+# Generous against the sandbox (answers in milliseconds), short enough that hanging and dripping
+# servers cost seconds, not minutes.
+REQUEST_TIMEOUT_S = 2.0
+# Bound on one whole suite run; a run that needs longer is itself a finding (a hang of the suite).
+RUN_TIMEOUT_S = 150.0
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """One finished suite run: its exit code, console output and `summary.json`."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    report_dir: Path
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        path = self.report_dir / "summary.json"
+        if not path.is_file():
+            raise AssertionError(f"no summary.json in {self.report_dir}:\n{self.output_tail()}")
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(document, dict)
+        return document
+
+    def checks(self) -> dict[str, dict[str, Any]]:
+        return {check["name"]: check for check in self.summary["checks"]}
+
+    def failed_checks(self) -> set[str]:
+        return {name for name, check in self.checks().items() if check["verdict"] == "FAIL"}
+
+    def failures(self, check: str | None = None) -> list[dict[str, Any]]:
+        return [
+            failure
+            for name, entry in self.checks().items()
+            if check is None or name == check
+            for failure in entry.get("failures") or []
+        ]
+
+    def output_tail(self, lines: int = 40) -> str:
+        text = (self.stdout + "\n" + self.stderr).strip().splitlines()
+        return "\n".join(text[-lines:])
+
+
+def run_suite(
+    base_url: str,
+    authorization: str,
+    report_dir: Path,
+    *,
+    extra_args: tuple[str, ...] = (),
+    request_timeout: float = REQUEST_TIMEOUT_S,
+) -> SuiteRun:
+    """`pytest conformance --base-url=URL --hypothesis-profile quick …` in a subprocess."""
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "conformance",
+        f"--base-url={base_url}",
+        "--hypothesis-profile",
+        "quick",
+        "--request-timeout",
+        str(request_timeout),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--report-dir",
+        str(report_dir),
+        *extra_args,
+    ]
+    # The outer pytest (and xdist) leave PYTEST_* variables that would change the inner run.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    environment[AUTH_ENV_VAR] = authorization
+    completed = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+    return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir)
