@@ -37,7 +37,10 @@ def main() -> None:
     parser.add_argument("--body-file", type=Path, required=True)
     parser.add_argument("--path", default="/sms/1/text/advanced")
     args = parser.parse_args()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly, as getaddrinfo gives the sandbox: asyncio sets TCP_NODELAY on
+    # accepted sockets only when the listening socket's proto says TCP; without it every answer
+    # waits ~40 ms for a delayed ACK (Nagle), and the floor would measure the kernel, not the stack.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))
     sock.listen(2048)
