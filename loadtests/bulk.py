@@ -1,0 +1,18 @@
+"""Bulk: several messages and 10-250 destinations in one request, with a client bulkId (R13, S2,
+S3, S5).
+"""
+
+from locust import tag, task
+
+from sms_acceptance.load import SmsSendUser, bulk_payloads
+
+
+class Bulk(SmsSendUser):
+    weight = 2
+    scenario = "bulk"
+    payload_source = bulk_payloads
+
+    @tag("bulk", "valid")
+    @task
+    def send(self) -> None:
+        self.send_next_payload()
