@@ -12,7 +12,9 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
+from types import FrameType
 
 from sms_acceptance._redaction import Redactor
 
@@ -161,6 +163,10 @@ def _announce(sandbox: RunningSandbox) -> None:
     print(f"{READY_PREFIX}{sandbox.base_url} (POST {sandbox.config.endpoint_path})", flush=True)
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run(args: argparse.Namespace, error: argparse.ArgumentParser) -> int:
     """Serve until interrupted; bad options and a busy port end with `error.error` (exit 2)."""
     try:
@@ -169,6 +175,9 @@ def run(args: argparse.Namespace, error: argparse.ArgumentParser) -> int:
     except (ValueError, SandboxStartError) as problem:
         error.error(str(problem))
     _configure_logging(args.log_level, config)
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found: this
+    # one, so that a terminated sandbox exits with status 0 rather than "killed by SIGTERM".
+    signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(config, sock, on_ready=_announce, log_level=args.log_level)
     return 0
