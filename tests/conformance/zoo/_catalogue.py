@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,23 +30,32 @@ Scheme = str  # "App" or "Basic": which kind of credential the server is configu
 
 @dataclass(frozen=True)
 class Credentials:
-    """The zoo's credentials for one test session: random, so a leak is unmistakable."""
+    """The zoo's credentials for one test run: random, so a leak is unmistakable."""
 
-    app: str
-    basic: str
+    secret: str = field(repr=False)
 
     @classmethod
-    def generate(cls) -> Credentials:
-        secret = secrets.token_hex(12)
-        basic = base64.b64encode(f"zoo-user:{secret}".encode()).decode()
-        return cls(app=f"App zoo{secret}", basic=f"Basic {basic}")
+    def generate(cls, seed: str | None = None) -> Credentials:
+        """Random; or derived from `seed` (pytest-xdist's run id) so every worker of one run
+        shares them, while no two runs do."""
+        if seed is None:
+            return cls(secrets.token_hex(12))
+        return cls(hashlib.sha256(f"sms-acceptance-zoo:{seed}".encode()).hexdigest()[:24])
+
+    @property
+    def app(self) -> str:
+        return f"App zoo{self.secret}"
+
+    @property
+    def basic(self) -> str:
+        return "Basic " + base64.b64encode(f"zoo-user:{self.secret}".encode()).decode()
 
     def for_scheme(self, scheme: Scheme) -> str:
         return self.basic if scheme == "Basic" else self.app
 
-    def secrets(self) -> tuple[str, ...]:
-        """What must never appear in a report: the credentials and their secret parts."""
-        return (self.app, self.app.split(" ", 1)[1], self.basic, self.basic.split(" ", 1)[1])
+    def leak_markers(self) -> tuple[str, ...]:
+        """What must never appear in a report or on the console: any form of the secret."""
+        return (self.secret, self.basic.split(" ", 1)[1])
 
 
 ServerFactory = Callable[[str], contextlib.AbstractContextManager[str]]

@@ -8,10 +8,13 @@ documented CI jobs pass it, so it is not on any command line either.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +31,17 @@ RUN_TIMEOUT_S = 150.0
 
 @dataclass(frozen=True)
 class SuiteRun:
-    """One finished suite run: its exit code, console output and `summary.json`."""
+    """One finished suite run: its exit code, console output and `summary.json`.
+
+    `base_url` is where the server was; a reproduction replayed against a fresh instance of the
+    same server swaps it for the new one.
+    """
 
     exit_code: int
     stdout: str
     stderr: str
     report_dir: Path
+    base_url: str
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -101,4 +109,39 @@ def run_suite(
         timeout=RUN_TIMEOUT_S,
         check=False,
     )
-    return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir)
+    return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir, base_url)
+
+
+ServeFactory = Callable[[str], contextlib.AbstractContextManager[str]]
+
+
+def run_suite_once(cache_dir: Path, key: str, serve: ServeFactory, authorization: str) -> SuiteRun:
+    """The suite run against server `key`, done once per test session whatever asks for it.
+
+    Several tests read one run (is it caught, do its curls reproduce, is the credential kept out),
+    possibly from different pytest-xdist workers: a file lock per server makes the first one run
+    it and the others read its outcome from `cache_dir`.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    outcome = cache_dir / f"{key}.json"
+    with (cache_dir / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            report_dir = cache_dir / key
+            with serve(authorization) as base_url:
+                run = run_suite(base_url, authorization, report_dir)
+            outcome.write_text(
+                json.dumps(
+                    {
+                        "exit_code": run.exit_code,
+                        "stdout": run.stdout,
+                        "stderr": run.stderr,
+                        "base_url": run.base_url,
+                    }
+                ),
+                encoding="utf-8",
+            )
+        saved = json.loads(outcome.read_text(encoding="utf-8"))
+    return SuiteRun(
+        saved["exit_code"], saved["stdout"], saved["stderr"], cache_dir / key, saved["base_url"]
+    )
