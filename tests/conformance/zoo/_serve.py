@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 
-from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS, BrokenServer, CorrectServer
+from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         f"correct:{s.name}": s for s in CORRECT_SERVERS
     }
     if options.list or options.name is None:
-        for server in BROKEN_SERVERS:
-            print(f"{server.name:40} {', '.join(server.catches)}")
+        for broken in BROKEN_SERVERS:
+            print(f"{broken.name:40} {', '.join(broken.catches)}")
         for correct in CORRECT_SERVERS:
             print(f"correct:{correct.name:32} must pass")
         return 0
