@@ -1,0 +1,111 @@
+"""`_live_guard`: loopback is free; anything else needs a deliberate, bounded permission."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+
+LIVE = "https://api.infobip.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1",
+        "https://127.255.3.4/sms/1/text/advanced",
+        "http://localhost:5000",
+        "http://LOCALHOST",
+        "http://[::1]:8080",
+        "http://[::ffff:127.0.0.1]:80",
+    ],
+)
+def test_loopback_urls_are_recognised(url: str) -> None:
+    assert is_loopback_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        LIVE,
+        "http://10.0.0.1",
+        "http://0.0.0.0:8080",
+        "http://127.0.0.1.nip.io",
+        "http://localhost.example.com",
+        "http://2130706433",  # 127.0.0.1 as an integer: loopback in disguise, refused
+        "http://127.1",
+        "ftp://127.0.0.1",
+        "127.0.0.1:8080",
+        "http://127.0.0.1:notaport",
+        "",
+        "http://[::2]",
+    ],
+)
+def test_other_urls_are_not_loopback(url: str) -> None:
+    assert not is_loopback_url(url)
+
+
+def test_url_with_credentials_is_judged_by_its_real_host() -> None:
+    assert is_loopback_url("http://user:pass@127.0.0.1:80")
+    assert not is_loopback_url("http://127.0.0.1@example.com")
+
+
+def test_loopback_needs_no_permission_and_uses_no_budget() -> None:
+    guard = LiveTrafficGuard(max_destinations=0)
+    guard.admit("http://127.0.0.1:9", ["41793026727"] * 5000)
+    assert guard.destinations_sent == 0
+
+
+def test_a_non_loopback_target_is_refused_without_permission() -> None:
+    with pytest.raises(LiveTrafficRefused, match="--allow-live-traffic") as refused:
+        LiveTrafficGuard().check_target(LIVE)
+    assert "\n" not in str(refused.value)
+
+
+def test_permission_needs_test_destinations() -> None:
+    with pytest.raises(LiveTrafficRefused, match="--test-destination"):
+        LiveTrafficGuard(allow_live_traffic=True).check_target(LIVE)
+
+
+def test_live_messages_go_only_to_the_test_destinations() -> None:
+    guard = LiveTrafficGuard(allow_live_traffic=True, allowed_destinations=["41793026727"])
+    guard.admit(LIVE, ["41793026727"])
+    with pytest.raises(LiveTrafficRefused, match="'41793026834'"):
+        guard.admit(LIVE, ["41793026727", "41793026834"])
+    assert guard.destinations_sent == 1  # the refused request consumed nothing
+
+
+def test_live_messages_are_bounded_in_total() -> None:
+    guard = LiveTrafficGuard(
+        allow_live_traffic=True, max_destinations=3, allowed_destinations=["41793026727"]
+    )
+    guard.admit(LIVE, ["41793026727", "41793026727"])
+    with pytest.raises(LiveTrafficRefused, match="budget of 3"):
+        guard.admit(LIVE, ["41793026727", "41793026727"])
+    guard.admit(LIVE, ["41793026727"])
+    assert (guard.destinations_sent, guard.remaining) == (3, 0)
+
+
+def test_the_budget_holds_across_threads() -> None:
+    guard = LiveTrafficGuard(
+        allow_live_traffic=True, max_destinations=100, allowed_destinations=["1"]
+    )
+    admitted: list[int] = []
+
+    def send() -> None:
+        for _ in range(50):
+            try:
+                guard.admit(LIVE, ["1"])
+                admitted.append(1)
+            except LiveTrafficRefused:
+                pass
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(admitted) == guard.destinations_sent == 100
