@@ -123,9 +123,9 @@ def test_E2_arbitrary_header_values_never_get_a_5xx(
     accept: str,
 ) -> None:
     headers = {  # as bytes: httpx encodes str header values as ASCII only
-        "Authorization": authorization.encode("latin-1"),
-        "Content-Type": content_type.encode("latin-1"),
-        "Accept": accept.encode("latin-1"),
+        b"Authorization": authorization.encode("latin-1"),
+        b"Content-Type": content_type.encode("latin-1"),
+        b"Accept": accept.encode("latin-1"),
     }
     response = client.post(ENDPOINT, content=json.dumps(seed_request), headers=headers)
     assert_not_a_server_error(response, service_exception)
