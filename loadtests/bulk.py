@@ -11,6 +11,7 @@ class Bulk(SmsSendUser):
     weight = 2
     scenario = "bulk"
     payload_source = bulk_payloads
+    payload_count = 16  # 10-250 destinations each: fewer, larger requests are enough variety
 
     @tag("bulk", "valid")
     @task

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -35,7 +36,7 @@ from ._pacing import ArrivalSchedule, ScheduleCounts
 from ._payloads import PreparedRequest, destinations_of, serialise, with_destinations
 from ._run import LoadRun, attach_run, find_run
 
-_SCHEDULE_MESSAGE = "sms_acceptance_schedule"
+_RUN_MESSAGE = "sms_acceptance_run"
 _REPORT_KEY = "sms_acceptance"
 _logger = logging.getLogger("sms_acceptance.load")
 
@@ -56,7 +57,12 @@ def _node_id(runner: Any) -> str:
 
 
 def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
-    """Draw every scenario's requests now, before any user starts (never during the run)."""
+    """Draw every scenario's requests now, before any user starts (never during the run).
+
+    Only a master or a single process draws; a master sends the same payloads to every worker
+    (`_RUN_MESSAGE`), so workers spend no time generating while the master waits on their
+    heartbeats, and every worker sends exactly the requests `--payload-seed` names.
+    """
     from ._payloads import DEFAULT_POOL_SIZE
 
     destinations = run.options.test_destinations if run.live_guard is not None else ()
@@ -64,7 +70,8 @@ def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
         source = getattr(user_class, "payload_source", None)
         if source is None or user_class.__name__ in run.payloads:
             continue
-        prepared = source(DEFAULT_POOL_SIZE, run.options.payload_seed)
+        count = int(getattr(user_class, "payload_count", DEFAULT_POOL_SIZE))
+        prepared = source(count, run.options.payload_seed)
         if destinations:
             prepared = [_to_test_destinations(p, destinations) for p in prepared]
         run.payloads[user_class.__name__] = tuple(prepared)
@@ -109,9 +116,12 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
     elif not is_worker:
         _start_sandbox(environment, run)
     if runner is not None and is_worker:
-        runner.register_message(_SCHEDULE_MESSAGE, _on_schedule_message)
-    if not isinstance(runner, MasterRunner):
+        runner.register_message(_RUN_MESSAGE, _on_run_message)
+    else:
         _prepare_payloads(run, list(environment.user_classes))
+    # Generation blocked the gevent loop for seconds; without this its cached clock is stale and
+    # Locust's `--run-time` timer (armed next, from that clock) would fire at once.
+    gevent.get_hub().loop.update_now()
     # Bound to this run: Locust's report events do not carry the environment.
     if is_worker:
         environment.events.report_to_master.add_listener(
@@ -123,7 +133,7 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
         )
 
 
-def _check_live_target(run: LoadRun, host: str) -> None:
+def _check_live_target(run: LoadRun, host: str, budget: int | None = None) -> None:
     from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
 
     run.target_url = host
@@ -131,7 +141,7 @@ def _check_live_target(run: LoadRun, host: str) -> None:
         return
     guard = LiveTrafficGuard(
         allow_live_traffic=run.options.allow_live_traffic,
-        max_destinations=run.options.max_messages,
+        max_destinations=run.options.max_messages if budget is None else budget,
         allowed_destinations=run.options.test_destinations,
     )
     try:
@@ -159,10 +169,54 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
     _logger.info("sms-acceptance: no --host given, started the sandbox at %s", process.base_url)
 
 
-def _on_schedule_message(environment: Any, msg: Any, **_: Any) -> None:
+def _encode_payloads(run: LoadRun) -> dict[str, list[list[Any]]]:
+    return {
+        name: [[p.body, list(p.destinations), p.expect_rejection, list(p.rule_ids)] for p in pool]
+        for name, pool in run.payloads.items()
+    }
+
+
+def _decode_payloads(data: dict[str, list[list[Any]]]) -> dict[str, tuple[PreparedRequest, ...]]:
+    return {
+        str(name): tuple(
+            PreparedRequest(bytes(body), tuple(dests), bool(rejected), tuple(rules))
+            for body, dests, rejected, rules in pool
+        )
+        for name, pool in data.items()
+    }
+
+
+def _send_run_to_workers(runner: Any, run: LoadRun) -> None:
+    """Master, at test start: each worker gets the payloads, its share of the arrival rate and of
+    the live-traffic budget, and the schedule's common origin."""
+    workers = list(runner.clients.all)
+    run.node_count = max(1, len(workers))
+    payloads = _encode_payloads(run)
+    rate = run.options.arrival_rate
+    budget, remainder = divmod(run.options.max_messages, run.node_count)
+    origin = time.time()
+    for index, worker in enumerate(workers):
+        runner.send_message(
+            _RUN_MESSAGE,
+            {
+                "payloads": payloads,
+                "rate": None if rate is None else rate / run.node_count,
+                "origin": origin,
+                "max_messages": budget + (1 if index < remainder else 0),
+            },
+            client_id=worker.id,
+        )
+
+
+def _on_run_message(environment: Any, msg: Any, **_: Any) -> None:
+    """Worker: what the master sent for this test (arrives before Locust's spawn message)."""
     run = find_run(environment)
-    if run is not None:
-        run.schedule_share = (float(msg.data["rate"]), float(msg.data["origin"]))
+    if run is None:
+        return
+    run.payloads = _decode_payloads(msg.data["payloads"])
+    rate = msg.data["rate"]
+    run.schedule_share = None if rate is None else (float(rate), float(msg.data["origin"]))
+    run.live_budget = int(msg.data["max_messages"])
 
 
 def _on_test_start(environment: Any, **_: Any) -> None:
@@ -176,19 +230,13 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         run.configure(options, options.authorization or run.authorization)
         run.target_url = environment.host or run.target_url
         if run.target_url:
-            _check_live_target(run, run.target_url)
-            if run.live_guard is not None:
-                run.payloads.clear()  # redraw with the master's --test-destination numbers
-        _prepare_payloads(run, list(environment.user_classes))
+            _check_live_target(run, run.target_url, budget=run.live_budget)
     run.reset()
+    if isinstance(runner, MasterRunner):
+        _send_run_to_workers(runner, run)
+        return
     rate = run.options.arrival_rate
     if rate is None:
-        return
-    if isinstance(runner, MasterRunner):
-        run.node_count = max(1, runner.worker_count)
-        runner.send_message(
-            _SCHEDULE_MESSAGE, {"rate": rate / run.node_count, "origin": time.time()}
-        )
         return
     now_perf, now_wall = time.perf_counter(), time.time()
     if isinstance(runner, WorkerRunner) and run.schedule_share is not None:
@@ -236,6 +284,9 @@ def _absorb_worker_report(run: LoadRun, client_id: str, data: dict[str, Any]) ->
         return
     run.latency.absorb(LatencyDelta.from_message(report["latency"]))
     run.outcomes.absorb(report["outcomes"])
+    run.requests_by_node[client_id] = (
+        run.requests_by_node.get(client_id, 0) + report["outcomes"]["requests"]
+    )
     if report["schedule"] is not None:
         rate, window, due, started, late = report["schedule"]
         run.schedule_tally.by_node[client_id] = ScheduleCounts(

@@ -64,6 +64,7 @@ class LoadRun:
         self.sandbox: Any = None
         self.schedule: ArrivalSchedule | None = None
         self.schedule_share: tuple[float, float] | None = None
+        self.live_budget: int | None = None
         self.schedule_tally = ScheduleTally()
         self.started_wall: float | None = None
         self.stopped_wall: float | None = None
@@ -90,6 +91,7 @@ class LoadRun:
         self.outcomes = OutcomeBook()
         self.schedule = None
         self.schedule_tally = ScheduleTally()
+        self.requests_by_node: dict[str, int] = {}
         self.started_wall = time.time()
         self.stopped_wall = None
 

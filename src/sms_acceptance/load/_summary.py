@@ -132,6 +132,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             else ("live" if run.live_guard is not None else "loopback"),
             "mode": "distributed" if type(runner).__name__ == "MasterRunner" else "single process",
             "workers": run.node_count if type(runner).__name__ == "MasterRunner" else 1,
+            "requests_by_worker": dict(sorted(run.requests_by_node.items())),
             "scenarios": sorted(cls.__name__ for cls in environment.user_classes),
             "users": getattr(parsed, "num_users", None),
             "spawn_rate": getattr(parsed, "spawn_rate", None),

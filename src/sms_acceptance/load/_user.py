@@ -16,7 +16,7 @@ from locust import FastHttpUser
 from locust.exception import StopUser
 
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
-from ._payloads import PayloadSource, PreparedRequest
+from ._payloads import DEFAULT_POOL_SIZE, PayloadSource, PreparedRequest
 from ._run import LoadRun, run_of
 
 _logger = logging.getLogger("sms_acceptance.load")
@@ -32,6 +32,7 @@ class SmsSendUser(FastHttpUser):
     abstract = True
     payload_source: ClassVar[PayloadSource]
     scenario: ClassVar[str] = ""
+    payload_count: ClassVar[int] = DEFAULT_POOL_SIZE
     network_timeout = 30.0
     connection_timeout = 10.0
 
@@ -41,7 +42,11 @@ class SmsSendUser(FastHttpUser):
 
     def on_start(self) -> None:
         self._run = run_of(self.environment)
-        self._payloads = self._run.payloads[type(self).__name__]
+        payloads = self._run.payloads.get(type(self).__name__)
+        if not payloads:
+            _logger.error("sms-acceptance: no payloads for %s; user stopped", type(self).__name__)
+            raise StopUser()
+        self._payloads = payloads
         # Users of one scenario start at different places in its pool, so the server does not
         # see the same request from every user at once.
         self._cursor = id(self) % len(self._payloads)
