@@ -1,0 +1,218 @@
+"""The schema files themselves: valid JSON Schema 2020-12, annotated, and usable by our tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis_jsonschema import from_schema
+from jsonschema import Draft202012Validator
+
+from sms_acceptance._schema_store import (
+    SCHEMA_NAMES,
+    SchemaName,
+    bundled_schema,
+    load_schema,
+    schema_dir,
+    schema_registry,
+    schema_uri,
+)
+from sms_acceptance._validation import fast_validator, schema_violations
+
+from .conftest import SeedExample
+
+# Keywords that constrain an instance: a schema holding one must say which rule it encodes.
+_CONSTRAINTS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "required",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "pattern",
+        "uniqueItems",
+        "dependentRequired",
+        "not",
+        "anyOf",
+        "oneOf",
+        "format",
+    }
+)
+_KNOWN_RULES = {f"R{i}" for i in range(1, 14)} | {f"S{i}" for i in range(1, 14)} | {"E1", "OPEN"}
+
+
+def _subschemas(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object under ``node`` (not annotation values, not property-name maps)."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for keyword in ("properties", "$defs"):
+        for key, child in node.get(keyword, {}).items():
+            yield from _subschemas(child, f"{path}/{keyword}/{key}")
+    for keyword in ("items", "additionalProperties", "not", "if", "then", "else"):
+        if isinstance(node.get(keyword), dict):
+            yield from _subschemas(node[keyword], f"{path}/{keyword}")
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for index, child in enumerate(node.get(keyword, [])):
+            yield from _subschemas(child, f"{path}/{keyword}/{index}")
+
+
+def _inside_combinator_branch(path: str) -> bool:
+    """anyOf alternatives, if/then conditions inherit the rule of the schema that holds them."""
+    return any(part in path for part in ("/anyOf/", "/oneOf/", "/if", "/then", "/else"))
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_file_passes_the_2020_12_meta_schema(name: SchemaName) -> None:
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_file_has_its_id_and_dialect(name: SchemaName) -> None:
+    schema = load_schema(name)
+    assert (
+        schema["$id"]
+        == schema_uri(name)
+        == f"https://sms-acceptance.dev/schemas/{name}.schema.json"
+    )
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_property_has_a_description_a_source_and_a_rule(name: SchemaName) -> None:
+    missing = []
+    for path, schema in _subschemas(load_schema(name)):
+        for key, child in schema.get("properties", {}).items():
+            for annotation in ("description", "x-source", "x-rule"):
+                if annotation not in child:
+                    missing.append(f"{path}/properties/{key} lacks {annotation}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_constraint_carries_a_known_rule_id(name: SchemaName) -> None:
+    untagged, unknown = [], []
+    for path, schema in _subschemas(load_schema(name)):
+        if not _CONSTRAINTS & schema.keys() or _inside_combinator_branch(path):
+            continue
+        if "x-rule" not in schema:
+            untagged.append(path)
+        elif schema["x-rule"] not in _KNOWN_RULES:
+            unknown.append(f"{path}: {schema['x-rule']}")
+    assert untagged == []
+    assert unknown == []
+
+
+def test_response_schema_refers_to_the_status_file_by_relative_ref() -> None:
+    details = load_schema("response")["$defs"]["responseDetails"]
+    assert details["properties"]["status"]["$ref"] == "status.schema.json"
+
+
+@pytest.mark.parametrize("name", ["response", "status", "error"])
+def test_response_schemas_allow_vendor_extra_properties(name: SchemaName) -> None:
+    closed = [
+        path
+        for path, schema in _subschemas(load_schema(name))
+        if schema.get("additionalProperties") is False
+        or schema.get("unevaluatedProperties") is False
+    ]
+    assert closed == []
+
+
+def test_request_schema_closes_every_object_to_unknown_properties_as_OPEN() -> None:
+    for path, schema in _subschemas(load_schema("request")):
+        if schema.get("type") == "object":
+            closing = schema.get("additionalProperties")
+            assert isinstance(closing, dict), path
+            assert closing.get("not") == {}, path
+            assert closing.get("x-rule") == "OPEN", path
+
+
+def test_schema_dir_is_the_checkout_folder_in_an_editable_install() -> None:
+    assert (schema_dir() / "openapi.yaml").is_file()
+    assert {p.name for p in schema_dir().glob("*.schema.json")} == {
+        f"{n}.schema.json" for n in SCHEMA_NAMES
+    }
+
+
+def test_registry_resolves_the_relative_status_ref_from_the_response() -> None:
+    resolver = schema_registry().resolver(base_uri=schema_uri("response"))
+    assert resolver.lookup("status.schema.json").contents is load_schema("status")
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_bundled_schema_has_only_local_refs_that_resolve(name: SchemaName) -> None:
+    bundled = bundled_schema(name)
+    for reference in _refs(bundled):
+        assert reference == "#" or reference.startswith("#/$defs/"), reference
+        if reference != "#":
+            assert reference.removeprefix("#/$defs/") in bundled["$defs"], reference
+    Draft202012Validator.check_schema(bundled)
+
+
+def test_bundled_response_inlines_the_status_schema() -> None:
+    bundled = bundled_schema("response")
+    assert bundled["$defs"]["status"]["required"] == load_schema("status")["required"]
+    assert json.dumps(bundled).count("status.schema.json") == 0
+
+
+_STATUS = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "N", "description": "D"}
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("response", {"messages": [{"to": "1", "messageId": "m", "status": _STATUS}]}),
+        ("response", {"messages": [{"to": "1", "messageId": "m", "status": {"groupId": 1}}]}),
+        (
+            "response",
+            {"messages": [{"to": "1", "messageId": "m", "status": _STATUS, "smsCount": 0}]},
+        ),
+        ("request", {"messages": [{"destinations": [{"to": "41793026727"}], "text": "hi"}]}),
+        ("request", {"messages": [{"destinations": [], "text": "hi"}]}),
+        ("error", {"requestError": {"serviceException": {"messageId": "X", "text": "t"}}}),
+        ("error", {"requestError": {"serviceException": {"messageId": "X"}}}),
+    ],
+)
+def test_fast_and_reference_validators_agree(name: SchemaName, document: object) -> None:
+    assert fast_validator(name).is_valid(document) == (schema_violations(name, document) == [])
+
+
+def test_bundled_schemas_validate_like_the_originals(seed_examples: list[SeedExample]) -> None:
+    for example in seed_examples:
+        bundled = Draft202012Validator(bundled_schema(example.kind))
+        assert bundled.is_valid(example.document), example.label
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(document=from_schema(bundled_schema("request")))
+def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: object) -> None:
+    assert schema_violations("request", document) == []
+    assert fast_validator("request").is_valid(document)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(document=from_schema(bundled_schema("response")))
+def test_hypothesis_jsonschema_generates_responses_the_schema_accepts(document: object) -> None:
+    assert schema_violations("response", document) == []
