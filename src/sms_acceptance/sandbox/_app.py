@@ -58,11 +58,11 @@ def _envelope_bytes(
     return dump_json(error_envelope(message_id, text, validation_errors))
 
 
-def _is_json_content_type(value: str | None) -> bool:
+def _is_json_content_type(value: bytes | None) -> bool:
     """`application/json`, any case, parameters such as `charset` allowed."""
     if value is None:
         return False
-    return value.partition(";")[0].strip().lower() == _JSON
+    return value.partition(b";")[0].strip().lower() == b"application/json"
 
 
 def _validation_errors(verdict: Any) -> dict[str, list[str]]:
@@ -101,12 +101,14 @@ class _Sandbox:
             {"Content-Type": ["the request body must be sent as application/json"]},
         )
 
-    async def _read_body(self, request: Request) -> bytes | None:
+    async def _read_body(self, request: Request, declared: bytes | None) -> bytes | None:
         """The body, or None once it grows past the cap (nothing more is buffered)."""
         limit = self.config.max_body_bytes
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            return None
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                return None
+            # The server holds a body to its Content-Length, so it cannot outgrow the cap.
+            return await request.body()
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.stream():
@@ -137,18 +139,22 @@ class _Sandbox:
             if decision.status is not None:
                 return decision.status, self.fault_answers[decision.status]
 
-        header = None
+        # One pass over the raw headers (names arrive lower-cased); the first of each counts.
+        authorization = content_type = content_length = None
         for name, value in request.scope["headers"]:
             if name == b"authorization":
-                header = value
-                break
-        outcome = self.credentials.judge(header)
+                authorization = authorization if authorization is not None else value
+            elif name == b"content-type":
+                content_type = content_type if content_type is not None else value
+            elif name == b"content-length":
+                content_length = value
+        outcome = self.credentials.judge(authorization)
         if outcome is not AuthOutcome.ACCEPTED:
             return 401, self.unauthorized[outcome]
 
-        if not _is_json_content_type(request.headers.get("content-type")):
+        if not _is_json_content_type(content_type):
             return 400, self.wrong_content_type
-        raw = await self._read_body(request)
+        raw = await self._read_body(request, content_length)
         if raw is None:
             return 413, self.too_large
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import uuid
 
 __all__ = ["IdGenerator"]
 
@@ -21,12 +20,14 @@ class IdGenerator:
     def __init__(self) -> None:
         self._prefix = str(secrets.randbelow(9 * 10**8) + 10**8)
         self._counter = itertools.count(1)
+        self._key_prefix = secrets.token_hex(8).upper()
+        self._key_counter = itertools.count(1)
 
     def next_id(self) -> str:
         """A fresh message or bulk id, e.g. `"4821930571000000042"`."""
         return f"{self._prefix}{next(self._counter):010d}"
 
-    @staticmethod
-    def tracking_process_key() -> str:
-        """A process key shaped like the seed's (`"9243E3F4BEDC719D83C2A38A483E6CB3"`)."""
-        return uuid.uuid4().hex.upper()
+    def tracking_process_key(self) -> str:
+        """A process key shaped like the seed's (`"9243E3F4BEDC719D83C2A38A483E6CB3"`): 32 hex
+        digits, a random half fixed per sandbox and a counted half."""
+        return f"{self._key_prefix}{next(self._key_counter):016X}"
