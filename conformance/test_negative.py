@@ -1,0 +1,51 @@
+"""Requests that break a request rule get 400 with the error envelope (R1-R9, E1, E3).
+
+Each case is a named mutation of a valid generated request. The exact bytes are re-judged by the
+request oracle before anything is sent: only a confirmed violation of the mutation's rule is held
+against the server, and the report names the mutation.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from sms_acceptance._request_rules import RULE_LEVELS, judge_request
+from sms_acceptance.conformance import (
+    MUTATIONS,
+    ConformanceClient,
+    Mutation,
+    encode_json,
+    examples,
+    valid_requests,
+)
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[f"{m.rule_id}-{m.name}" for m in MUTATIONS])
+@settings(max_examples=examples(0.08, least=2))
+@given(data=st.data())
+def test_request_breaking_a_rule_is_400(
+    sms: ConformanceClient, mutation: Mutation, data: st.DataObject
+) -> None:
+    check = (
+        "negative_data_rejection"
+        if RULE_LEVELS[mutation.rule_id] == "MUST"
+        else ("semantic_data_rejection")
+    )
+    sms.require(check)
+    valid = data.draw(
+        valid_requests(
+            max_messages=2, max_destinations=2, destinations=sms.options.test_destinations
+        ),
+        label="valid request",
+    )
+    mutated = mutation.mutate(copy.deepcopy(valid), data)
+    body = mutated if isinstance(mutated, bytes) else encode_json(mutated)
+    verdict = judge_request(body)
+    # Only a confirmed violation of this mutation's rule is held against the server.
+    assume(mutation.rule_id in verdict.rule_ids)
+    broken = "; ".join(f"{v.rule_id} at {v.path}: {v.message}" for v in verdict.violations[:3])
+    sms.verify_rejected(body, mutation=mutation.name, broken=broken, check=check)

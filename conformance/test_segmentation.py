@@ -1,0 +1,32 @@
+"""smsCount equals the segment count of rules C1-C5 for every alphabet and boundary (S12).
+
+Texts from each family (GSM-7, extension characters, UCS-2 with and without surrogate pairs,
+Turkish/Spanish/Portuguese letters with and without `languageCode`) at lengths on both sides of each
+segment boundary; the expected count (or range, where C leaves a choice) comes from
+`segment_count`. A server without `smsCount` passes: it is optional (S11).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sms_acceptance.conformance import (
+    TEXT_FAMILIES,
+    ConformanceClient,
+    examples,
+    sms_texts,
+    text_request,
+)
+
+
+@pytest.mark.parametrize("family", TEXT_FAMILIES)
+@settings(max_examples=examples(0.4, least=2))
+@given(data=st.data())
+def test_S12_sms_count_matches_segmentation(
+    sms: ConformanceClient, family: str, data: st.DataObject
+) -> None:
+    sms.require("sms_count_matches_segmentation", "positive_data_acceptance")
+    sample = data.draw(sms_texts([family]), label="text")
+    sms.verify_accepted(text_request(sms, sample, data))

@@ -1,0 +1,70 @@
+"""The conformance suite behind `pytest conformance` (plugin, checks, strategies, reports).
+
+Test files in `conformance/` import what they need from here; everything else is private. The
+check names (`CHECKS`) and the `summary.json` layout are documented in `docs/conformance.md`.
+"""
+
+from __future__ import annotations
+
+from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
+from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME, Check
+from sms_acceptance.conformance._client import ConformanceClient, encode_json
+from sms_acceptance.conformance._evidence import CheckFailed, Failure
+from sms_acceptance.conformance._exchange import (
+    BodyKind,
+    FailureCategory,
+    HttpExchanger,
+    ReceivedResponse,
+    TransportFailure,
+)
+from sms_acceptance.conformance._hypothesis_profiles import examples
+from sms_acceptance.conformance._mutations import MUTATIONS, Mutation
+from sms_acceptance.conformance._profile import VendorProfile, VendorProfileError, load_profile
+from sms_acceptance.conformance._requests import (
+    SEED_SMS_COUNTS,
+    destinations_for,
+    few_destinations,
+    plain_request,
+    scheme_of,
+    seed_request_for,
+    text_request,
+)
+from sms_acceptance.conformance._seed_request import seed_request
+from sms_acceptance.conformance._strategies import valid_requests
+from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
+
+__all__ = [
+    "CHECKS",
+    "CHECKS_BY_NAME",
+    "CONFIGURED",
+    "MUTATIONS",
+    "NO_AUTH",
+    "SEED_SMS_COUNTS",
+    "TEXT_FAMILIES",
+    "AuthHeader",
+    "BodyKind",
+    "Check",
+    "CheckFailed",
+    "ConformanceClient",
+    "Failure",
+    "FailureCategory",
+    "HttpExchanger",
+    "Mutation",
+    "ReceivedResponse",
+    "SmsText",
+    "TransportFailure",
+    "VendorProfile",
+    "VendorProfileError",
+    "destinations_for",
+    "encode_json",
+    "examples",
+    "few_destinations",
+    "load_profile",
+    "plain_request",
+    "scheme_of",
+    "seed_request",
+    "seed_request_for",
+    "sms_texts",
+    "text_request",
+    "valid_requests",
+]

@@ -1,0 +1,168 @@
+"""What a conformance test holds: the target, and verbs that send and check in one step.
+
+Test files stay short and declarative (`sms.verify_accepted(document)`); this class does the
+plumbing every test shares: the live-traffic budget before anything is sent, the exact bytes, the
+checks for the kind of request, and raising one `CheckFailed` with every failure's evidence so
+pytest (and Hypothesis, which replays it) sees an ordinary test failure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
+from sms_acceptance._redaction import Redactor
+from sms_acceptance.conformance._auth_header import CONFIGURED, AuthHeader
+from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext
+from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
+from sms_acceptance.conformance._options import SuiteOptions
+from sms_acceptance.conformance._verify import (
+    CheckRecorder,
+    Verification,
+    verify_seed_sms_counts,
+)
+
+__all__ = ["ConformanceClient", "Target", "encode_json"]
+
+
+def encode_json(document: object) -> bytes:
+    """The bytes a client library would send: compact UTF-8 JSON, non-ASCII kept as is."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The server under test and everything a run shares about it."""
+
+    options: SuiteOptions
+    exchanger: HttpExchanger = field(repr=False)
+    guard: LiveTrafficGuard = field(repr=False)
+    redactor: Redactor = field(repr=False)
+    hypothesis_seed: int | None
+    reproduce_prefix: str
+    embedded_sandbox: bool
+
+
+def _destinations_of(document: object) -> list[str]:
+    if not isinstance(document, dict):
+        return []
+    found: list[str] = []
+    messages = document.get("messages")
+    for message in messages if isinstance(messages, list) else []:
+        if isinstance(message, dict) and isinstance(message.get("destinations"), list):
+            for destination in message["destinations"]:
+                if isinstance(destination, dict):
+                    found.append(str(destination.get("to", "")))
+    return found
+
+
+class ConformanceClient:
+    """One test's handle on the target (the `sms` fixture)."""
+
+    def __init__(self, target: Target, recorder: CheckRecorder, nodeid: str) -> None:
+        self.target = target
+        self.recorder = recorder
+        self.nodeid = nodeid
+        self.evidence = EvidenceContext(
+            redactor=target.redactor,
+            hypothesis_seed=target.hypothesis_seed,
+            reproduce=f"{target.reproduce_prefix} '{nodeid}'",
+        )
+
+    @property
+    def options(self) -> SuiteOptions:
+        return self.target.options
+
+    @property
+    def live(self) -> bool:
+        return self.target.options.live
+
+    def require(self, *checks: str) -> None:
+        """Skip the test when `--level` excludes every check it is about."""
+        if not any(self.recorder.runs(c) for c in checks):
+            pytest.skip(f"{', '.join(checks)}: SHOULD checks, excluded by --level must")
+
+    def declare(self, check: str, text: str) -> None:
+        """Record that a vendor-profile deviation relaxed `check` in this test."""
+        self.recorder.declared[check] = text
+
+    def post(
+        self,
+        body: bytes,
+        *,
+        auth: AuthHeader = CONFIGURED,
+        destinations: Sequence[str] = (),
+        content_type: str = "application/json",
+    ) -> Exchange:
+        """Send `body`, after the live-traffic guard admitted its destinations (else skip)."""
+        try:
+            self.target.guard.admit(self.target.options.endpoint_url, list(destinations))
+        except LiveTrafficRefused as refused:
+            pytest.skip(str(refused))
+        return self.target.exchanger.send(body, auth, content_type=content_type)
+
+    def _verification(self, exchange: Exchange, mutation: str | None = None) -> Verification:
+        return Verification(
+            exchange,
+            recorder=self.recorder,
+            evidence=self.evidence,
+            profile=self.target.options.vendor_profile,
+            mutation=mutation,
+        )
+
+    @staticmethod
+    def _raise(verification: Verification) -> None:
+        if verification.failures:
+            raise CheckFailed(verification.failures)
+
+    def verify_accepted(
+        self,
+        document: Mapping[str, Any],
+        *,
+        check: str = "positive_data_acceptance",
+        auth: AuthHeader = CONFIGURED,
+    ) -> Any:
+        """Send a valid, OPEN-free request; 200 and a conforming answer (R13, S1-S13, A5)."""
+        exchange = self.post(
+            encode_json(document), auth=auth, destinations=_destinations_of(document)
+        )
+        verification = self._verification(exchange)
+        body = verification.accepted(document, acceptance_check=check)
+        self._raise(verification)
+        return body
+
+    def verify_rejected(self, body: bytes, *, mutation: str, broken: str, check: str) -> None:
+        """Send a request the oracle confirmed invalid; 400 with the envelope (R1-R9, E1, E3)."""
+        try:
+            document = json.loads(body)
+        except ValueError:
+            document = None
+        exchange = self.post(body, destinations=_destinations_of(document))
+        verification = self._verification(exchange, mutation)
+        verification.rejected(rejection_check=check, broken=broken)
+        self._raise(verification)
+
+    def verify_unauthorized(
+        self, document: Mapping[str, Any], *, auth: AuthHeader, rule_id: str
+    ) -> None:
+        """Send a valid request with a bad credential; 401 with the envelope (A1-A4)."""
+        exchange = self.post(
+            encode_json(document), auth=auth, destinations=_destinations_of(document)
+        )
+        verification = self._verification(exchange, auth.label or None)
+        verification.unauthorized(rule_id=rule_id)
+        self._raise(verification)
+
+    def verify_seed(self, document: Mapping[str, Any], expected_counts: Sequence[int]) -> None:
+        """The seed's request: 200 (R10) and smsCount as "Reproducing the seed" says (S12)."""
+        exchange = self.post(encode_json(document), destinations=_destinations_of(document))
+        verification = self._verification(exchange)
+        body = verification.accepted(document, acceptance_check="seed_reproduction")
+        if body is not None:
+            verify_seed_sms_counts(verification, document, body, expected_counts)
+        self._raise(verification)

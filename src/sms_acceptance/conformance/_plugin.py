@@ -1,0 +1,378 @@
+"""The pytest plugin behind `pytest conformance`: options, the target, the tallies, the reports.
+
+`conformance/conftest.py` loads this module (`pytest_plugins`). Lifecycle:
+
+- `pytest_configure` (first): validate options (one-line usage errors), choose the Hypothesis
+  profile and seed (one seed per run, shared with pytest-xdist workers so a run is reproducible).
+- `pytest_sessionstart` (first, controller): start the embedded sandbox if no base URL was given,
+  refuse live traffic unless allowed, probe the target once; workers receive target and credential
+  through `workerinput`, never through argv or the environment.
+- each test: the `sms` fixture; `pytest_runtest_makereport` attaches the test's tally (checks
+  applied, failures with evidence) to `report.user_properties`, which xdist ships to the controller.
+- `pytest_sessionfinish` (controller): `summary.json`, `report.html`, `junit.xml`.
+
+No fixture is called `session` and no option is `--host`: Locust's pytest plugin owns those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import secrets
+import shlex
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis.errors import InvalidArgument
+
+from sms_acceptance import __version__
+from sms_acceptance._live_guard import LiveTrafficGuard
+from sms_acceptance._redaction import Redactor, redact_authorization
+from sms_acceptance._schema_store import SCHEMA_VERSION
+from sms_acceptance.conformance._auth_header import NO_AUTH
+from sms_acceptance.conformance._client import ConformanceClient, Target
+from sms_acceptance.conformance._evidence import CheckFailed
+from sms_acceptance.conformance._exchange import HttpExchanger, TransportFailure
+from sms_acceptance.conformance._hypothesis_profiles import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    register_profiles,
+)
+from sms_acceptance.conformance._options import (
+    DEFAULT_ENDPOINT_PATH,
+    SuiteOptions,
+    add_options,
+    read_options,
+)
+from sms_acceptance.conformance._report_html import write_html_report
+from sms_acceptance.conformance._report_junit import write_junit_report
+from sms_acceptance.conformance._results import PROPERTY_NAME, RunResults, TestTally
+from sms_acceptance.conformance._verify import CheckRecorder
+
+__all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
+
+PLUGIN_NAME = "sms_acceptance_conformance"
+_WORKER_KEY = "sms_acceptance"
+_RECORDER = pytest.StashKey[CheckRecorder]()
+
+register_profiles()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _choose_hypothesis(config: pytest.Config) -> int:
+    """Load our profile unless the user chose one, and fix one seed for the whole run."""
+    profile = config.getoption("hypothesis_profile", None)
+    if profile is None:
+        config.option.hypothesis_profile = DEFAULT_PROFILE
+    else:
+        try:
+            settings.get_profile(profile)
+        except InvalidArgument:
+            raise pytest.UsageError(
+                f"--hypothesis-profile {profile!r} is not registered (choose one of "
+                f"{', '.join(PROFILES)})"
+            ) from None
+    if _is_worker(config):
+        seed = int(config.workerinput[_WORKER_KEY]["seed"])  # type: ignore[attr-defined]
+    else:
+        given = config.getoption("hypothesis_seed", None)
+        if given is None:
+            seed = secrets.randbelow(2**32)
+        else:
+            try:
+                seed = int(given)
+            except ValueError:
+                raise pytest.UsageError(
+                    f"--hypothesis-seed must be an integer, got {given!r}"
+                ) from None
+    # Hypothesis's own pytest_configure (after ours) applies it to every test.
+    config.option.hypothesis_seed = str(seed)
+    return seed
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    options = read_options(config)
+    seed = _choose_hypothesis(config)
+    config.pluginmanager.register(ConformancePlugin(config, options, seed), PLUGIN_NAME)
+
+
+def _plugin(config: pytest.Config) -> ConformancePlugin:
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    assert isinstance(plugin, ConformancePlugin)
+    return plugin
+
+
+@pytest.fixture(scope="session")
+def sms_target(request: pytest.FixtureRequest) -> Target:
+    """The server under test, shared by the whole run."""
+    return _plugin(request.config).target
+
+
+@pytest.fixture
+def sms(request: pytest.FixtureRequest, sms_target: Target) -> ConformanceClient:
+    """One test's handle: send requests and apply the checks (see `ConformanceClient`)."""
+    if sms_target.exchanger.unresponsive:
+        pytest.skip(
+            "the target stopped answering (3 consecutive requests timed out); see "
+            "response_within_timeout"
+        )
+    recorder = CheckRecorder(level=sms_target.options.level)
+    request.node.stash[_RECORDER] = recorder
+    return ConformanceClient(sms_target, recorder, request.node.nodeid)
+
+
+def _check_failures(error: BaseException | None) -> list[CheckFailed]:
+    """Every `CheckFailed` inside what a test raised (Hypothesis may wrap them in groups)."""
+    if error is None:
+        return []
+    if isinstance(error, CheckFailed):
+        return [error]
+    found: list[CheckFailed] = []
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found.extend(_check_failures(inner))
+    for linked in (error.__cause__, error.__context__):
+        if isinstance(linked, CheckFailed):
+            found.append(linked)
+    return found
+
+
+class ConformancePlugin:
+    """The run's state: options, target, tallies; writes the reports at the end."""
+
+    def __init__(self, config: pytest.Config, options: SuiteOptions, seed: int) -> None:
+        self.config = config
+        self.options = options
+        self.seed = seed
+        self.results = RunResults()
+        self.errors: list[dict[str, str]] = []
+        self.started = dt.datetime.now(dt.UTC)
+        self._stack = contextlib.ExitStack()
+        self._target: Target | None = None
+        self.embedded_sandbox = False
+
+    # -- the target ----------------------------------------------------------------------------
+
+    @property
+    def target(self) -> Target:
+        if self._target is None:
+            raise pytest.UsageError("the conformance target was not set up (no session started)")
+        return self._target
+
+    def _start_sandbox(self) -> None:
+        from sms_acceptance.sandbox import SandboxConfig, SandboxStartError, running_sandbox
+
+        authorization = self.options.authorization or f"App {secrets.token_hex(24)}"
+        config = SandboxConfig(
+            authorization=authorization, endpoint_path=self.options.endpoint_path
+        )
+        try:
+            sandbox = self._stack.enter_context(running_sandbox(config))
+        except SandboxStartError as error:
+            raise pytest.UsageError(f"cannot start the embedded sandbox: {error}") from None
+        self.embedded_sandbox = True
+        self.options = dataclasses.replace(
+            self.options, base_url=sandbox.base_url, authorization=authorization
+        )
+
+    def _reproduce_prefix(self) -> str:
+        options = self.options
+        words = ["pytest"]
+        if not self.embedded_sandbox:
+            words.append(f"--base-url={shlex.quote(str(options.base_url))}")
+        if options.endpoint_path != DEFAULT_ENDPOINT_PATH:
+            words.append(f"--endpoint-path={shlex.quote(options.endpoint_path)}")
+        if options.level == "must":
+            words.append("--level=must")
+        if options.vendor_profile.path:
+            words.append(f"--vendor-profile={shlex.quote(options.vendor_profile.path)}")
+        if options.request_timeout != 10:
+            words.append(f"--request-timeout={options.request_timeout:g}")
+        if options.allow_live_traffic:
+            words.append("--allow-live-traffic")
+            words.extend(f"--test-destination={d}" for d in options.test_destinations)
+            words.append(f"--max-messages={options.max_messages}")
+        words.append(f"--hypothesis-profile={self.config.getoption('hypothesis_profile')}")
+        words.append(f"--hypothesis-seed={self.seed}")
+        return " ".join(words)
+
+    def _probe(self, exchanger: HttpExchanger) -> None:
+        """One request with no credential and no destination: is anything listening at all?"""
+        outcome = exchanger.send(b"{}", NO_AUTH).outcome
+        if isinstance(outcome, TransportFailure) and (
+            outcome.category.is_unreachable or outcome.category.value == "connect_timeout"
+        ):
+            pytest.exit(
+                f"cannot reach {self.options.endpoint_url}: {outcome.message}", returncode=4
+            )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if _is_worker(self.config):
+            shared = self.config.workerinput[_WORKER_KEY]  # type: ignore[attr-defined]
+            self.options = dataclasses.replace(
+                self.options,
+                base_url=shared["base_url"],
+                authorization=shared["authorization"],
+                max_messages=max(1, self.options.max_messages // int(shared["workers"])),
+            )
+            self.embedded_sandbox = bool(shared["embedded_sandbox"])
+        elif self.options.base_url is None:
+            self._start_sandbox()
+        assert self.options.authorization is not None
+        exchanger = HttpExchanger(
+            self.options.endpoint_url,
+            authorization=self.options.authorization,
+            request_timeout=self.options.request_timeout,
+        )
+        self._stack.callback(exchanger.close)
+        if not _is_worker(self.config):
+            self._probe(exchanger)
+        self._target = Target(
+            options=self.options,
+            exchanger=exchanger,
+            guard=LiveTrafficGuard(
+                allow_live_traffic=self.options.allow_live_traffic,
+                max_destinations=self.options.max_messages,
+                allowed_destinations=self.options.test_destinations,
+            ),
+            redactor=Redactor(self.options.authorization),
+            hypothesis_seed=self.seed,
+            reproduce_prefix=self._reproduce_prefix(),
+            embedded_sandbox=self.embedded_sandbox,
+        )
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """pytest-xdist: hand the target, credential and seed to each worker (not via argv)."""
+        node.workerinput[_WORKER_KEY] = {
+            "base_url": self.options.base_url,
+            "authorization": self.options.authorization,
+            "seed": self.seed,
+            "embedded_sandbox": self.embedded_sandbox,
+            "workers": len(node.nodemanager.specs),
+        }
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        options = self.options
+        where = "embedded sandbox" if self.embedded_sandbox else "server under test"
+        return [
+            f"sms-acceptance conformance {__version__}: {where} {options.base_url}"
+            f"{options.endpoint_path}",
+            f"  authorization {redact_authorization(options.authorization or '')}, level "
+            f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
+            f"seed {self.seed}, reports in {options.report_dir}",
+        ]
+
+    # -- tallies -------------------------------------------------------------------------------
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, None]:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        recorder = item.stash.get(_RECORDER, None)
+        if call.when != "call" or recorder is None:
+            return
+        tally = TestTally(exercised=dict(recorder.exercised), declared=dict(recorder.declared))
+        error = call.excinfo.value if call.excinfo is not None else None
+        for failed in _check_failures(error):
+            for failure in failed.failures:
+                tally.failures.append({**failure.as_dict(), "test": item.nodeid})
+        if report.failed and not tally.failures and error is not None:
+            redact = Redactor(self.options.authorization).scrub
+            message = " ".join(f"{type(error).__name__}: {error}".split())[:500]
+            tally_error = {"test": item.nodeid, "message": redact(message)}
+            report.user_properties.append((PROPERTY_NAME + "_error", json.dumps(tally_error)))
+        report.user_properties.append((PROPERTY_NAME, tally.to_json()))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if _is_worker(self.config):
+            return
+        for name, value in report.user_properties:
+            if name == PROPERTY_NAME:
+                self.results.add(TestTally.from_json(str(value)))
+            elif name == PROPERTY_NAME + "_error":
+                self.errors.append(json.loads(str(value)))
+        if report.when == "call":
+            self.results.add_outcome(report.outcome)
+        elif report.skipped:
+            self.results.add_outcome("skipped")
+        elif report.failed:
+            self.results.add_outcome("error")
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        finished = dt.datetime.now(dt.UTC)
+        options = self.options
+        profile = options.vendor_profile
+        meta = {
+            "suite": {"name": "sms-acceptance", "version": __version__},
+            "schema_version": SCHEMA_VERSION,
+            "target": {
+                "base_url": options.base_url,
+                "endpoint_path": options.endpoint_path,
+                "url": options.endpoint_url if options.base_url else None,
+                "embedded_sandbox": self.embedded_sandbox,
+                "live_traffic": options.live,
+                "authorization": redact_authorization(options.authorization or ""),
+            },
+            "hypothesis": {
+                "profile": self.config.getoption("hypothesis_profile"),
+                "seed": self.seed,
+            },
+            "vendor_profile": (
+                {"path": profile.path, "name": profile.name} if profile.path else None
+            ),
+            "started_at": self.started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "finished_at": finished.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "duration_seconds": round((finished - self.started).total_seconds(), 3),
+            "reproduce": self._target.reproduce_prefix if self._target else None,
+            "errors": self.errors,
+        }
+        return self.results.summary(meta=meta, level=options.level, profile=profile)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if _is_worker(self.config) or self._target is None:
+            return
+        summary = self.summary()
+        redactor = Redactor(self.options.authorization)
+        report_dir = self.options.report_dir
+        try:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(summary, indent=2, ensure_ascii=False)
+            (report_dir / "summary.json").write_text(redactor.scrub(text) + "\n", encoding="utf-8")
+            write_html_report(summary, report_dir / "report.html", redactor)
+            write_junit_report(summary, report_dir / "junit.xml", redactor)
+        except OSError as error:
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(
+                    f"sms-acceptance: cannot write reports to {report_dir}: {error}"
+                )
+            return
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            counts = summary["counts"]
+            reporter.write_line(
+                f"sms-acceptance conformance: {summary['verdict']} "
+                f"({counts['PASS']} pass, {counts['FAIL']} fail, {counts['DECLARED']} declared, "
+                f"{counts['SKIP']} skip); reports in {report_dir}"
+            )
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self._stack.close()

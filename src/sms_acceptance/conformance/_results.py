@@ -1,0 +1,140 @@
+"""Collecting what the tests found into one verdict per check, and the summary document.
+
+Tests run in this process or in pytest-xdist workers; either way each test's tally (checks applied,
+deviations used, failures with evidence) arrives here as a JSON string in `report.user_properties`,
+so the controller builds one complete summary. `summary.json` is the source of truth the HTML and
+JUnit reports are rendered from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sms_acceptance.conformance._catalogue import CHECKS, Check
+from sms_acceptance.conformance._profile import VendorProfile
+
+__all__ = ["PROPERTY_NAME", "SUMMARY_FORMAT", "RunResults", "TestTally"]
+
+PROPERTY_NAME = "sms_acceptance_tally"
+SUMMARY_FORMAT = 1
+MAX_FAILURES_PER_CHECK = 20
+
+
+@dataclass
+class TestTally:
+    """What one test contributed; travels as JSON between processes."""
+
+    exercised: dict[str, int] = field(default_factory=dict)
+    declared: dict[str, str] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"exercised": self.exercised, "declared": self.declared, "failures": self.failures}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TestTally:
+        data = json.loads(text)
+        return cls(data["exercised"], data["declared"], data["failures"])
+
+
+@dataclass
+class RunResults:
+    """The run's tallies merged; `summary()` turns them into the documented layout."""
+
+    exercised: Counter[str] = field(default_factory=Counter)
+    declared: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    failure_totals: Counter[str] = field(default_factory=Counter)
+    tests: Counter[str] = field(default_factory=Counter)
+
+    def add(self, tally: TestTally) -> None:
+        self.exercised.update(tally.exercised)
+        self.declared.update(tally.declared)
+        for failure in tally.failures:
+            name = failure["check"]
+            self.failure_totals[name] += 1
+            kept = self.failures.setdefault(name, [])
+            if len(kept) < MAX_FAILURES_PER_CHECK:
+                kept.append(failure)
+
+    def add_outcome(self, outcome: str) -> None:
+        self.tests[outcome] += 1
+
+    def _check_entry(
+        self, check: Check, level: str, profile: VendorProfile, deselected: Iterable[str]
+    ) -> dict[str, Any]:
+        failures = self.failures.get(check.name, [])
+        declared = self.declared.get(check.name)
+        for deviation in profile.deviations():
+            if check.name in deviation.checks and declared is None:
+                declared = f"{deviation.key} = {json.dumps(deviation.value)}" + (
+                    f" ({deviation.note})" if deviation.note else ""
+                )
+        skip_reason = None
+        if failures:
+            verdict = "FAIL"
+        elif not check.runs_at(level):  # type: ignore[arg-type]
+            verdict, skip_reason = "SKIP", "excluded by --level must"
+        elif declared is not None:
+            verdict = "DECLARED"
+        elif self.exercised[check.name] == 0:
+            verdict = "SKIP"
+            skip_reason = (
+                "not selected in this run" if check.name in deselected else "never applicable"
+            )
+        else:
+            verdict = "PASS"
+        return {
+            "name": check.name,
+            "family": check.family,
+            "rule_ids": list(check.rule_ids),
+            "level": check.level,
+            "description": check.description,
+            "verdict": verdict,
+            "exercised": self.exercised[check.name],
+            "declared": declared,
+            "skip_reason": skip_reason,
+            "failure_count": self.failure_totals[check.name],
+            "failures": failures,
+        }
+
+    def summary(
+        self,
+        *,
+        meta: Mapping[str, Any],
+        level: str,
+        profile: VendorProfile,
+        deselected: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        deselected = set(deselected)
+        checks = [self._check_entry(c, level, profile, deselected) for c in CHECKS]
+        counts = Counter(c["verdict"] for c in checks)
+        verdict = (
+            "FAIL" if counts["FAIL"] or self.tests["failed"] or self.tests["error"] else "PASS"
+        )
+        return {
+            "format": SUMMARY_FORMAT,
+            **meta,
+            "level": level,
+            "verdict": verdict,
+            "counts": {k: counts[k] for k in ("PASS", "FAIL", "DECLARED", "SKIP")},
+            "tests": {k: self.tests[k] for k in ("passed", "failed", "skipped", "error")},
+            "checks": checks,
+            "deviations": [
+                {
+                    "key": d.key,
+                    "value": d.value,
+                    "rule_ids": list(d.rule_ids),
+                    "checks": list(d.checks),
+                    "note": d.note,
+                    "verdict": "DECLARED",
+                }
+                for d in profile.deviations()
+            ],
+        }

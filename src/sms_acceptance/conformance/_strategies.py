@@ -1,0 +1,138 @@
+"""Valid requests, generated from the request schema, with chosen texts and numbers overlaid.
+
+A pipeline in stages, like hypothesis-jsonschema's own: take the bundled request schema (the single
+source of truth), bound its arrays so a run sends a bounded number of messages, generate documents
+from it with hypothesis-jsonschema, then overlay what a schema cannot say well: texts chosen for
+segmentation (`_texts`), plausible phone numbers (or the live run's `--test-destination` numbers),
+`sendAt` values in the documented forms and within the horizon, delivery windows at least an hour
+long. Finally the request oracle judges the exact document: only clean requests (valid, no OPEN
+case) are positive data, so no positive test can blame a server for an OPEN choice.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from sms_acceptance._request_rules import judge_request
+from sms_acceptance._schema_store import bundled_schema
+from sms_acceptance.conformance._schema_strategy import compile_schema
+from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
+
+__all__ = ["phone_numbers", "send_at_values", "valid_requests"]
+
+# Fields of a message whose generated values are replaced by overlays.
+_WINDOW_KEYS = ("from", "to")
+
+
+def _bound_arrays(node: Any, limits: dict[str, int]) -> None:
+    """Add `maxItems` to the named array properties wherever the schema declares them."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, limit in limits.items():
+                if isinstance(properties.get(name), dict):
+                    properties[name]["maxItems"] = limit
+        for value in node.values():
+            _bound_arrays(value, limits)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_arrays(value, limits)
+
+
+@functools.cache
+def _documents(max_messages: int, max_destinations: int) -> st.SearchStrategy[Any]:
+    schema = copy.deepcopy(bundled_schema("request"))
+    _bound_arrays(schema, {"messages": max_messages, "destinations": max_destinations})
+    return compile_schema(schema)
+
+
+def phone_numbers(fixed: Sequence[str] = ()) -> st.SearchStrategy[str]:
+    """International numbers without `+` (the seed's form), or only the given test numbers."""
+    if fixed:
+        return st.sampled_from(tuple(fixed))
+    return st.from_regex(r"\A[1-9][0-9]{9,13}\Z", fullmatch=True)
+
+
+@st.composite
+def send_at_values(draw: st.DrawFn, now: dt.datetime | None = None) -> str:
+    """`sendAt` in a form R11 says must be accepted: past, or up to 170 days ahead."""
+    now = now or dt.datetime.now(dt.UTC)
+    offset = draw(st.integers(min_value=-365 * 24 * 60, max_value=170 * 24 * 60))
+    moment = (now + dt.timedelta(minutes=offset)).replace(second=0, microsecond=0)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.000")
+    return stamp + draw(st.sampled_from(("+0000", "+00:00", "Z")))
+
+
+@st.composite
+def _time_window(draw: st.DrawFn) -> tuple[dict[str, int], dict[str, int]]:
+    """`from`/`to` on the same day, at least 60 minutes apart (R7)."""
+    start = draw(st.integers(0, 22 * 60 + 59))
+    end = draw(st.integers(start + 60, 23 * 60 + 59))
+    return (
+        {"hour": start // 60, "minute": start % 60},
+        {"hour": end // 60, "minute": end % 60},
+    )
+
+
+def _overlay_text(message: dict[str, Any], sample: SmsText) -> None:
+    message["text"] = sample.text
+    if sample.language_code is not None:
+        message["language"] = {"languageCode": sample.language_code}
+    elif sample.family in {"turkish", "spanish", "portuguese"}:
+        message.pop("language", None)
+
+
+@st.composite
+def valid_requests(
+    draw: st.DrawFn,
+    *,
+    max_messages: int = 2,
+    max_destinations: int = 3,
+    destinations: Sequence[str] = (),
+    families: Sequence[str] = TEXT_FAMILIES,
+) -> dict[str, Any]:
+    """A clean request (the oracle finds no violation and no OPEN case)."""
+    document: dict[str, Any] = draw(_documents(max_messages, max_destinations))
+    numbers = phone_numbers(destinations)
+    seen_ids: set[str] = set()
+    for message in document["messages"]:
+        _overlay_text(message, draw(sms_texts(families)))
+        for index, destination in enumerate(message["destinations"]):
+            destination["to"] = draw(numbers)
+            message_id = destination.get("messageId")
+            if message_id is not None:
+                # A duplicate client messageId is OPEN: keep generated ids, made distinct.
+                while message_id in seen_ids:
+                    message_id = f"{message_id}-{index}"
+                destination["messageId"] = message_id
+                seen_ids.add(message_id)
+        if "sendAt" in message:
+            message["sendAt"] = draw(send_at_values())
+        window = message.get("deliveryTimeWindow")
+        if isinstance(window, dict) and any(k in window for k in _WINDOW_KEYS):
+            window["from"], window["to"] = draw(_time_window())
+    verdict = judge_request(document)
+    assume(verdict.is_clean)
+    return document
+
+
+def single_message(
+    sample: SmsText, destinations: Sequence[str], *, message_id: str | None = None
+) -> dict[str, Any]:
+    """The plainest valid request around one text (for segmentation-focused tests)."""
+    message: dict[str, Any] = {
+        "destinations": [{"to": to} for to in destinations],
+        "text": sample.text,
+    }
+    if message_id is not None:
+        message["destinations"][0]["messageId"] = message_id
+    if sample.language_code is not None:
+        message["language"] = {"languageCode": sample.language_code}
+    return {"messages": [message]}

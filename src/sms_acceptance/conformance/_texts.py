@@ -1,0 +1,104 @@
+"""Message texts chosen to exercise segmentation (rules C1-C5), overlaid on generated requests.
+
+A schema says only that `text` is a string; random strings almost never sit on a segment boundary or
+need a national shift table, so the `smsCount` checks would prove little. These families cover
+GSM-7, its extension characters (two septets each), UCS-2 with and without surrogate pairs, and
+Turkish/Spanish/Portuguese letters with and without `languageCode`, at lengths around every
+boundary (70/67 UCS-2, 160/153 GSM-7, 155/149 and 152/146 with shift tables, and their multiples).
+The alphabets come from the TS 23.038 tables of `_gsm_tables`, not from a second copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
+
+__all__ = ["BOUNDARY_LENGTHS", "TEXT_FAMILIES", "SmsText", "sms_texts"]
+
+_GSM_BASIC = "".join(sorted(characters(DEFAULT_ALPHABET) - {ESCAPE, "\r"}))
+_GSM_EXTENSION = "".join(sorted(characters(DEFAULT_EXTENSION) - {ESCAPE, "\f"}))
+_LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?"
+
+# Characters outside GSM-7 (and its extension) that force UCS-2, from several scripts.
+_UCS2_BMP = "АБВГДежзийклмнопрстуфхцчшщъыьэюяαβγδεζηθικλμνξπρστυφχψω中文字日本語한국어ह्ि"
+# Astral-plane characters: one code point, two UTF-16 code units (a surrogate pair).
+_ASTRAL = "😀😂👍🎉🚀🌍💬📱🔥✅"  # ✅ is BMP; the rest are surrogate pairs
+_NATIONAL = {
+    "turkish": ("TR", "ğĞıİşŞçÇ"),
+    "spanish": ("ES", "áíóúÁÍÓÚç"),
+    "portuguese": ("PT", "ãõâêôÃÕÂÊÔçÀÁÍÓÚáíóú"),
+}
+
+TEXT_FAMILIES: tuple[str, ...] = (
+    "gsm7",
+    "gsm7_extension",
+    "ucs2",
+    "ucs2_surrogates",
+    "turkish",
+    "spanish",
+    "portuguese",
+)
+
+# Lengths (in characters) on both sides of every single-part and multi-part capacity.
+BOUNDARY_LENGTHS: tuple[int, ...] = (
+    1, 2, 66, 67, 68, 69, 70, 71, 72, 133, 134, 135, 136, 145, 146, 147, 148, 149, 150,
+    151, 152, 153, 154, 155, 156, 157, 159, 160, 161, 162, 200, 201, 202, 203, 292, 293,
+    297, 298, 299, 304, 305, 306, 307, 308, 446, 447, 458, 459, 460, 461,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SmsText:
+    """A text, the family it came from, and the `languageCode` to send with it (if any)."""
+
+    text: str
+    family: str
+    language_code: str | None
+
+
+def _with_specials(base: str, specials: str, length: int) -> st.SearchStrategy[str]:
+    """`length` characters from `base + specials` with at least one of `specials`."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        chars = draw(st.lists(st.sampled_from(base + specials), min_size=length, max_size=length))
+        if specials and length:
+            position = draw(st.integers(0, length - 1))
+            chars[position] = draw(st.sampled_from(specials))
+        return "".join(chars)
+
+    return build()
+
+
+def _family_text(family: str, length: int) -> st.SearchStrategy[str]:
+    if family == "gsm7":
+        return _with_specials(_GSM_BASIC, "", length)
+    if family == "gsm7_extension":
+        return _with_specials(_LATIN, _GSM_EXTENSION, length)
+    if family == "ucs2":
+        return _with_specials(_LATIN, _UCS2_BMP, length)
+    if family == "ucs2_surrogates":
+        return _with_specials(_LATIN + _UCS2_BMP[:8], _ASTRAL, length)
+    return _with_specials(_LATIN, _NATIONAL[family][1], length)
+
+
+@st.composite
+def sms_texts(
+    draw: st.DrawFn,
+    families: Sequence[str] = TEXT_FAMILIES,
+    lengths: Sequence[int] = BOUNDARY_LENGTHS,
+) -> SmsText:
+    """A text from one of `families`, at a boundary length (or a short free length)."""
+    family = draw(st.sampled_from(tuple(families)))
+    length = draw(st.sampled_from(tuple(lengths)) | st.integers(1, 40))
+    text = draw(_family_text(family, length))
+    language_code = None
+    if family in _NATIONAL and draw(st.booleans()):
+        language_code = _NATIONAL[family][0]
+    elif family in _NATIONAL and draw(st.integers(0, 5)) == 0:
+        language_code = "AUTODETECT"
+    return SmsText(text=text, family=family, language_code=language_code)
