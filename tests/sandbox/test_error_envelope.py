@@ -22,6 +22,8 @@ Envelope = Callable[[httpx.Response], dict[str, Any]]
         ("PUT", ENDPOINT, 405),
         ("DELETE", ENDPOINT, 405),
         ("POST", "/sms/2/text/advanced", 404),
+        ("POST", ENDPOINT + "/", 404),
+        ("POST", ENDPOINT.upper(), 404),
         ("POST", "/", 404),
         ("GET", "/favicon.ico", 404),
     ],

@@ -14,7 +14,6 @@ import logging
 import time
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sms_acceptance._envelope import error_envelope
-from sms_acceptance._request_rules import judge_request
+from sms_acceptance._request_rules import RequestVerdict, judge_request
 
 from ._accepted_response import AcceptedResponseBuilder, count_destinations
 from ._auth import AuthOutcome, CredentialCheck
@@ -65,7 +64,7 @@ def _is_json_content_type(value: bytes | None) -> bool:
     return value.partition(b";")[0].strip().lower() == b"application/json"
 
 
-def _validation_errors(verdict: Any) -> dict[str, list[str]]:
+def _validation_errors(verdict: RequestVerdict) -> dict[str, list[str]]:
     """`validationErrors` from the oracle: JSONPath of the field → messages citing the rule."""
     errors: dict[str, list[str]] = {}
     for violation in verdict.violations:
@@ -207,7 +206,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 def create_app(config: SandboxConfig) -> Starlette:
     """The sandbox's ASGI app for `config`: one endpoint, envelopes for everything else."""
     sandbox = _Sandbox(config)
-    return Starlette(
+    app = Starlette(
         routes=[Route(config.endpoint_path, sandbox.endpoint, methods=["POST"])],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
+    # A trailing slash would get a bodiless 307 redirect; the provider's path is exact: 404 (E1).
+    app.router.redirect_slashes = False
+    return app
