@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from sms_acceptance.sandbox import SandboxConfig, running_sandbox
+from sms_acceptance.sandbox import RunningSandbox, SandboxConfig, running_sandbox
 
 from .conftest import CREDENTIAL, ENDPOINT, Post
 
@@ -117,3 +119,31 @@ def test_E3_a_400_envelope_message_id_is_BAD_REQUEST(
     post: Post, service_exception: Envelope
 ) -> None:
     assert service_exception(post({"messages": []}))["messageId"] == "BAD_REQUEST"
+
+
+def raw_exchange(sandbox: RunningSandbox, request: bytes) -> tuple[bytes, bytes]:
+    """Send bytes on a fresh socket; the status line and the body of the answer."""
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):  # the sandbox closes after a parse error
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], body
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"POST /sms/1/text/advanced HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+        b"POST /sms/1/text/advanced HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    ],
+    ids=["not-http", "broken-header", "negative-length"],
+)
+def test_E1_a_request_too_malformed_to_parse_still_gets_the_envelope(
+    sandbox: RunningSandbox, request_bytes: bytes
+) -> None:
+    status_line, body = raw_exchange(sandbox, request_bytes)
+    assert status_line == b"HTTP/1.1 400 Bad Request"
+    assert json.loads(body)["requestError"]["serviceException"]["messageId"] == "BAD_REQUEST"

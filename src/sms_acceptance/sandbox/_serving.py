@@ -18,6 +18,7 @@ import uvicorn
 
 from ._app import create_app
 from ._config import SandboxConfig
+from ._wire_errors import EnvelopeOnParseErrorProtocol
 
 __all__ = ["RunningSandbox", "SandboxStartError", "bind_socket", "running_sandbox", "serve_forever"]
 
@@ -73,6 +74,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 def _server(config: SandboxConfig, *, log_level: str | None = None) -> uvicorn.Server:
     uvicorn_config = uvicorn.Config(
         create_app(config),
+        http=EnvelopeOnParseErrorProtocol,
         lifespan="off",
         access_log=False,  # our own debug line per request replaces it, without header values
         log_config=None,  # leave the host process's logging alone
