@@ -205,7 +205,7 @@ def test_bundled_schemas_validate_like_the_originals(seed_examples: list[SeedExa
         assert bundled.is_valid(example.document), example.label
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(document=from_schema(bundled_schema("request")))
 def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: object) -> None:
     assert schema_violations("request", document) == []
