@@ -24,6 +24,7 @@ AUTHORIZATION_ENV = "SMS_ACCEPTANCE_AUTHORIZATION"
 DEFAULT_ENDPOINT_PATH = "/sms/1/text/advanced"
 DEFAULT_REPORT_DIR = "reports/load"
 DEFAULT_MAX_MESSAGES = 50
+DEFAULT_PAYLOAD_POOL = 64
 
 
 def _threshold(text: str) -> str:
@@ -69,6 +70,13 @@ def _non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
     return value
 
 
@@ -144,6 +152,16 @@ def add_load_options(parser: Any) -> None:
         include_in_web_ui=False,
     )
     group.add_argument(
+        "--payload-pool",
+        env_var="LOCUST_PAYLOAD_POOL",
+        type=_positive_int,
+        default=DEFAULT_PAYLOAD_POOL,
+        metavar="N",
+        help=f"Distinct requests drawn per scenario before the run "
+        f"(default {DEFAULT_PAYLOAD_POOL}).",
+        include_in_web_ui=False,
+    )
+    group.add_argument(
         "--allow-live-traffic",
         env_var="LOCUST_ALLOW_LIVE_TRAFFIC",
         action="store_true",
@@ -182,6 +200,7 @@ class LoadOptions:
     validate_fraction: float
     report_dir: str
     payload_seed: int
+    payload_pool: int
     allow_live_traffic: bool
     max_messages: int
     test_destinations: tuple[str, ...]
@@ -205,6 +224,7 @@ class LoadOptions:
             validate_fraction=float(get("validate_fraction", 1.0)),
             report_dir=str(get("report_dir", DEFAULT_REPORT_DIR)),
             payload_seed=int(get("payload_seed", 0)),
+            payload_pool=int(get("payload_pool", DEFAULT_PAYLOAD_POOL)),
             allow_live_traffic=bool(get("allow_live_traffic", False)),
             max_messages=int(get("max_messages", DEFAULT_MAX_MESSAGES)),
             test_destinations=tuple(get("test_destination", [])),

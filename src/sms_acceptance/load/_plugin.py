@@ -70,7 +70,9 @@ def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
         source = getattr(user_class, "payload_source", None)
         if source is None or user_class.__name__ in run.payloads:
             continue
-        count = int(getattr(user_class, "payload_count", DEFAULT_POOL_SIZE))
+        count = min(
+            run.options.payload_pool, int(getattr(user_class, "payload_count", DEFAULT_POOL_SIZE))
+        )
         prepared = source(count, run.options.payload_seed)
         if destinations:
             prepared = [_to_test_destinations(p, destinations) for p in prepared]
