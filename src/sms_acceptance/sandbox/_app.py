@@ -134,7 +134,13 @@ class _Sandbox:
         if self.faults is not None:
             decision = self.faults.next_decision()
             if decision.delay_seconds > 0:
-                await asyncio.sleep(decision.delay_seconds)
+                try:
+                    await asyncio.sleep(decision.delay_seconds)
+                except asyncio.CancelledError:
+                    # uvicorn cancels what still runs when its graceful shutdown runs out: the
+                    # server is going away, which a client should hear as an envelope (E1), not
+                    # as uvicorn's plain-text 500.
+                    return 503, self.fault_answers[503]
             if decision.status is not None:
                 return decision.status, self.fault_answers[decision.status]
 
