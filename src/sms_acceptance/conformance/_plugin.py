@@ -162,6 +162,7 @@ class ConformancePlugin:
         self._stack = contextlib.ExitStack()
         self._target: Target | None = None
         self.embedded_sandbox = False
+        self._summary_line = ""
 
     # -- the target ----------------------------------------------------------------------------
 
@@ -365,14 +366,15 @@ class ConformancePlugin:
                     f"sms-acceptance: cannot write reports to {report_dir}: {error}"
                 )
             return
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            counts = summary["counts"]
-            reporter.write_line(
-                f"sms-acceptance conformance: {summary['verdict']} "
-                f"({counts['PASS']} pass, {counts['FAIL']} fail, {counts['DECLARED']} declared, "
-                f"{counts['SKIP']} skip); reports in {report_dir}"
-            )
+        self._summary_line = (
+            f"sms-acceptance conformance: {summary['verdict']} ({summary['counts']['PASS']} pass, "
+            f"{summary['counts']['FAIL']} fail, {summary['counts']['DECLARED']} declared, "
+            f"{summary['counts']['SKIP']} skip); reports in {report_dir}"
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self._summary_line:
+            terminalreporter.write_sep("-", self._summary_line)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self._stack.close()

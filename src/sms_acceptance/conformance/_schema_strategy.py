@@ -11,11 +11,12 @@ so the result always generates documents the schema accepts (the tests check tha
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 
 __all__ = ["compile_schema"]
 
@@ -60,6 +61,16 @@ def _is_closed(node: Mapping[str, Any]) -> bool:
     return extra is False or extra == {"not": {}}
 
 
+@functools.cache
+def _leaf_strategy(schema_json: str) -> st.SearchStrategy[Any]:
+    """hypothesis-jsonschema's strategy for one leaf schema, built once per distinct leaf."""
+    # Imported here: importing it reads Hypothesis's unicode tables, which Hypothesis asks
+    # plugins not to do while pytest loads them.
+    from hypothesis_jsonschema import from_schema
+
+    return from_schema(json.loads(schema_json))
+
+
 class _Compiler:
     def __init__(self, root: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = root.get("$defs", {})
@@ -75,7 +86,12 @@ class _Compiler:
         return node
 
     def leaf(self, node: dict[str, Any]) -> st.SearchStrategy[Any]:
-        return from_schema({**node, "$defs": self.defs} if self.defs else node)
+        # Only a leaf that still refers to $defs carries them: hypothesis-jsonschema validates
+        # and canonicalises everything it is given, so extra definitions cost time per leaf.
+        text = json.dumps(node, sort_keys=True)
+        if '"$ref"' in text:
+            text = json.dumps({**node, "$defs": self.defs}, sort_keys=True)
+        return _leaf_strategy(text)
 
     def compile(self, node: Any) -> st.SearchStrategy[Any]:
         if not isinstance(node, dict):

@@ -330,7 +330,7 @@ class Verification:
         if len(destinations) > 1:
             self.check(
                 "bulk_id_present_for_bulk",
-                isinstance(body.get("bulkId"), str) and body.get("bulkId") != "",
+                isinstance(body.get("bulkId"), str),
                 f"no bulkId although the request has {len(destinations)} destinations",
             )
         for entry in entries:
