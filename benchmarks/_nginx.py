@@ -24,7 +24,8 @@ pid {root}/nginx.pid;
 error_log {root}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    log_format served '$msec';
+    access_log {access_log};
     client_body_temp_path {root}/client_body;
     proxy_temp_path {root}/proxy;
     fastcgi_temp_path {root}/fastcgi;
@@ -52,14 +53,34 @@ def _nginx_string(body: str) -> str:
 
 
 class NginxTarget:
-    """`with NginxTarget(body) as target:` nginx answers `target.url` with `body` (status 200)."""
+    """`with NginxTarget(body) as target:` nginx answers `target.url` with `body` (status 200).
 
-    def __init__(self, body: str, *, path: str = "/sms/1/text/advanced", workers: int = 1) -> None:
+    With `count=True` nginx logs the time of every answer (`$msec`, unbuffered) to `answers_log`:
+    the same yardstick for every load generator (`_window.py`), whose own figures would include
+    their start-up and ramp, which differ.
+    """
+
+    def __init__(
+        self,
+        body: str,
+        *,
+        path: str = "/sms/1/text/advanced",
+        workers: int = 1,
+        count: bool = False,
+    ) -> None:
         self.body = body
         self.path = path
         self.workers = workers
+        self.count = count
         self._temp: tempfile.TemporaryDirectory[str] | None = None
         self._server: ServerProcess | None = None
+
+    @property
+    def answers_log(self) -> Path:
+        """With `count=True`: the time of every answer, epoch seconds, one a line."""
+        if self._temp is None or not self.count:
+            raise BenchmarkError("nginx is not running with count=True")
+        return Path(self._temp.name) / "access.log"
 
     @property
     def base_url(self) -> str:
@@ -91,6 +112,7 @@ class NginxTarget:
                 port=port,
                 path=self.path,
                 body=_nginx_string(self.body),
+                access_log=f"{root / 'access.log'} served" if self.count else "off",
             )
         )
         self._server = ServerProcess(

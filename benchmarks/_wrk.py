@@ -88,6 +88,35 @@ def _script(body: bytes, headers: Mapping[str, str], *, varying: bool) -> str:
     return "\n".join(lines) + "\n" + hooks
 
 
+def write_script(
+    directory: Path, body: bytes, headers: Mapping[str, str], *, varying: bool = False
+) -> Path:
+    """The Lua script that makes wrk POST `body` with `headers` (and report in one line)."""
+    script = directory / "post.lua"
+    script.write_text(_script(body, headers, varying=varying))
+    return script
+
+
+def wrk_argv(
+    script: Path, url: str, *, duration_s: int, connections: int, threads: int = 1
+) -> list[str]:
+    """The wrk command line for `script` against `url` (loopback only)."""
+    wrk = require_executable("wrk", WRK_INSTALL_HINT)
+    if not url.startswith("http://127.0.0.1:"):
+        raise BenchmarkError(f"refusing to load a non-loopback URL: {url}")
+    return [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration_s}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+    ]
+
+
 def run_wrk(
     url: str,
     body: bytes,
@@ -103,23 +132,11 @@ def run_wrk(
     With `varying`, every `COUNTER_MARK` in the body is replaced by a per-request counter (per wrk
     thread), so a server cannot answer from a cache keyed by the body.
     """
-    wrk = require_executable("wrk", WRK_INSTALL_HINT)
-    if not url.startswith("http://127.0.0.1:"):
-        raise BenchmarkError(f"refusing to load a non-loopback URL: {url}")
     with tempfile.TemporaryDirectory(prefix="sms-bench-wrk-") as temp:
-        script = Path(temp) / "post.lua"
-        script.write_text(_script(body, headers, varying=varying))
-        argv = [
-            wrk,
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{duration_s}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            url,
-        ]
+        script = write_script(Path(temp), body, headers, varying=varying)
+        argv = wrk_argv(
+            script, url, duration_s=duration_s, connections=connections, threads=threads
+        )
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=duration_s + 60)
         except subprocess.TimeoutExpired:
