@@ -100,6 +100,9 @@ class BrokenServer:
     categories: frozenset[str] = frozenset()  # transport/body categories any of which may be named
     scheme: Scheme = "App"
     wire_level: bool = False  # raw socket server: every request is answered the same broken way
+    # The part of the suite that exercises the check: pytest arguments after `conformance`
+    # (the whole suite instead with SMS_ACCEPTANCE_ZOO_FULL_SUITE=1, see `_suite_run`).
+    select: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
@@ -117,322 +120,140 @@ class CorrectServer:
     scheme: Scheme = "App"
 
 
+# Parts of the suite, by test file (one family each) and test name.
+_AUTH = ("conformance/test_auth.py",)
+_SEGMENTATION = ("conformance/test_segmentation.py",)
+_POSITIVE = "conformance/test_positive.py"
+_SEED = (_POSITIVE, "-k", "R10")
+_BULK = (_POSITIVE, "-k", "bulk")
+# The seed (two messages, three destinations, client ids, tracking) and generated valid requests.
+_RESPONSES = (_POSITIVE, "-k", "R10 or R13_generated")
+_WIRE = ("conformance/test_auth.py", _POSITIVE, "-k", "A1 or A5 or R10")
+
+
+def _negative(rule: str) -> tuple[str, ...]:
+    return ("conformance/test_negative.py", "-k", rule)
+
+
 def _broken(
     name: str,
     bug: Bug,
     catches: str | tuple[str, ...],
     rule_ids: str,
+    select: tuple[str, ...],
     *,
     scheme: Scheme = "App",
 ) -> BrokenServer:
-    checks = (catches,) if isinstance(catches, str) else catches
     return BrokenServer(
         name=name,
         serve=_sandbox_with(bug),
         imitates=bug,
-        catches=checks,
+        catches=(catches,) if isinstance(catches, str) else catches,
         rule_ids=frozenset(rule_ids.split()),
         scheme=scheme,
+        select=select,
     )
 
 
-def _broken_auth(
-    name: str, make_bug: Callable[[str], Bug], catches: str, rule_ids: str
-) -> BrokenServer:
+def _broken_auth(name: str, make_bug: Callable[[str], Bug], rule_ids: str) -> BrokenServer:
+    """A bug that needs the configured credential (to let strangers in with it)."""
     return BrokenServer(
         name=name,
         serve=_gateway(make_bug),
         imitates=make_bug,
-        catches=(catches,),
+        catches=("ignored_auth",),
         rule_ids=frozenset(rule_ids.split()),
+        select=_AUTH,
     )
 
 
 def _broken_wire(
-    name: str, handler: ConnectionHandler, doc: object, catches: str, rule_ids: str, categories: str
+    name: str, handler: ConnectionHandler, catches: str, rule_ids: str, categories: str
 ) -> BrokenServer:
     return BrokenServer(
         name=name,
         serve=_wire(handler),
-        imitates=doc,
+        imitates=handler,
         catches=(catches,),
         rule_ids=frozenset(rule_ids.split()),
         categories=frozenset(categories.split()),
         wire_level=True,
+        select=_WIRE,
     )
 
 
-class _Doc:
-    """Carries a module-level docstring for handlers made by a factory (`canned_answer`)."""
+_TIMEOUT = "response_within_timeout"
+_TRANSPORT = "transport_failure"
+_SCHEMA = "response_schema_conformance"
+_NEGATIVE = "negative_data_rejection"
+_SEMANTIC = "semantic_data_rejection"
+_ENVELOPE = "error_envelope_conformance"
+_SMS_COUNT = "sms_count_matches_segmentation"
 
-    def __init__(self, doc: str) -> None:
-        self.__doc__ = doc
-
-
-_WIRE_DOCS = {
-    "sends_garbage": "Something that is not HTTP on the port (a TLS listener, a binary protocol).",
-    "sends_truncated_json": "A 200 whose JSON body stops half-way (a serializer dying mid-write).",
-    "sends_short_body": "Content-Length promises more than arrives before the connection closes.",
-    "sends_html_error_page": "nginx's HTML 502 page for every request (a dead backend).",
-    "sends_ten_megabytes": "Every answer carries a 10 MB debug dump.",
-}
-
+# fmt: off
 BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     # protocol
-    _broken(
-        "crashes_on_non_ascii_text", protocol.crashes_on_non_ascii_text, "not_a_server_error", "E2"
-    ),
-    _broken(
-        "crashes_on_malformed_json", protocol.crashes_on_malformed_json, "not_a_server_error", "E2"
-    ),
-    _broken(
-        "success_as_text_plain", protocol.success_as_text_plain, "content_type_conformance", "S1 E1"
-    ),
-    _broken("stalls_on_bulk", protocol.stalls_on_bulk, "response_within_timeout", "S1 E1"),
-    # wire level (robustness of the suite itself)
-    _broken_wire(
-        "hangs_forever",
-        wire.hangs_forever,
-        wire.hangs_forever,
-        "response_within_timeout",
-        "S1 E1",
-        "read_timeout deadline",
-    ),
-    _broken_wire(
-        "drips_bytes",
-        wire.drips_bytes,
-        wire.drips_bytes,
-        "response_within_timeout",
-        "S1 E1",
-        "deadline read_timeout",
-    ),
-    _broken_wire(
-        "resets_connections",
-        wire.resets_connections,
-        wire.resets_connections,
-        "transport_failure",
-        "S1 E1",
-        "reset protocol_error",
-    ),
-    _broken_wire(
-        "sends_garbage",
-        wire.sends_garbage,
-        _Doc(_WIRE_DOCS["sends_garbage"]),
-        "transport_failure",
-        "S1 E1",
-        "protocol_error",
-    ),
-    _broken_wire(
-        "sends_short_body",
-        wire.sends_short_body,
-        _Doc(_WIRE_DOCS["sends_short_body"]),
-        "transport_failure",
-        "S1 E1",
-        "protocol_error reset",
-    ),
-    _broken_wire(
-        "sends_truncated_json",
-        wire.sends_truncated_json,
-        _Doc(_WIRE_DOCS["sends_truncated_json"]),
-        "response_schema_conformance",
-        "S1 S2 S8 S11 S13",
-        "truncated_json not_json",
-    ),
-    _broken_wire(
-        "sends_html_error_page",
-        wire.sends_html_error_page,
-        _Doc(_WIRE_DOCS["sends_html_error_page"]),
-        "not_a_server_error",
-        "E2",
-        "",
-    ),
-    _broken_wire(
-        "sends_ten_megabytes",
-        wire.sends_ten_megabytes,
-        _Doc(_WIRE_DOCS["sends_ten_megabytes"]),
-        "transport_failure",
-        "S1 E1",
-        "body_too_large",
-    ),
+    _broken("crashes_on_non_ascii_text", protocol.crashes_on_non_ascii_text, "not_a_server_error", "E2", _SEGMENTATION),  # noqa: E501
+    _broken("crashes_on_malformed_json", protocol.crashes_on_malformed_json, "not_a_server_error", "E2", _negative("R1")),  # noqa: E501
+    _broken("success_as_text_plain", protocol.success_as_text_plain, "content_type_conformance", "S1 E1", _AUTH),  # noqa: E501
+    _broken("stalls_on_bulk", protocol.stalls_on_bulk, _TIMEOUT, "S1 E1", _BULK),
+    # wire level: the robustness of the suite itself
+    _broken_wire("hangs_forever", wire.hangs_forever, _TIMEOUT, "S1 E1", "read_timeout deadline"),
+    _broken_wire("drips_bytes", wire.drips_bytes, _TIMEOUT, "S1 E1", "deadline read_timeout"),
+    _broken_wire("resets_connections", wire.resets_connections, _TRANSPORT, "S1 E1", "reset protocol_error"),  # noqa: E501
+    _broken_wire("sends_garbage", wire.sends_garbage, _TRANSPORT, "S1 E1", "protocol_error"),
+    _broken_wire("sends_short_body", wire.sends_short_body, _TRANSPORT, "S1 E1", "protocol_error reset"),  # noqa: E501
+    _broken_wire("sends_truncated_json", wire.sends_truncated_json, _SCHEMA, "S1 S2 S8 S11 S13", "truncated_json not_json"),  # noqa: E501
+    _broken_wire("sends_html_error_page", wire.sends_html_error_page, "not_a_server_error", "E2", ""),  # noqa: E501
+    _broken_wire("sends_ten_megabytes", wire.sends_ten_megabytes, _TRANSPORT, "S1 E1", "body_too_large"),  # noqa: E501
     # positive
-    _broken("rejects_flash", requests.rejects_flash, "positive_data_acceptance", "R13"),
-    _broken(
-        "rejects_concatenated_texts",
-        requests.rejects_concatenated_texts,
-        ("positive_data_acceptance", "seed_reproduction"),
-        "R13 R10",
-    ),
-    _broken(
-        "rejects_language_with_transliteration",
-        requests.rejects_language_with_transliteration,
-        "seed_reproduction",
-        "R10",
-    ),
-    _broken(
-        "rejects_send_at_with_z", requests.rejects_send_at_with_z, "send_at_forms_accepted", "R11"
-    ),
-    _broken(
-        "rejects_long_validity", requests.rejects_long_validity, "validity_period_clamped", "R12"
-    ),
-    _broken(
-        "caps_destinations_at_100", requests.caps_destinations_at_100, "bulk_size_accepted", "R13"
-    ),
+    _broken("rejects_flash", requests.rejects_flash, "positive_data_acceptance", "R13", _RESPONSES),
+    _broken("rejects_concatenated_texts", requests.rejects_concatenated_texts, ("positive_data_acceptance", "seed_reproduction"), "R13 R10", _RESPONSES),  # noqa: E501
+    _broken("rejects_language_with_transliteration", requests.rejects_language_with_transliteration, "seed_reproduction", "R10", _SEED),  # noqa: E501
+    _broken("rejects_send_at_with_z", requests.rejects_send_at_with_z, "send_at_forms_accepted", "R11", (_POSITIVE, "-k", "R11")),  # noqa: E501
+    _broken("rejects_long_validity", requests.rejects_long_validity, "validity_period_clamped", "R12", (_POSITIVE, "-k", "R12")),  # noqa: E501
+    _broken("caps_destinations_at_100", requests.caps_destinations_at_100, "bulk_size_accepted", "R13", _BULK),  # noqa: E501
     # response
-    _broken(
-        "drops_last_destination",
-        responses.drops_last_destination,
-        "destination_count_matches",
-        "S2 S3",
-    ),
-    _broken(
-        "normalises_to_e164", responses.normalises_to_e164, "destination_count_matches", "S2 S3"
-    ),
-    _broken("reverses_entries", responses.reverses_entries, "destination_order_preserved", "S3"),
-    _broken(
-        "ignores_client_message_id",
-        responses.ignores_client_message_id,
-        "client_message_id_echoed",
-        "S4",
-    ),
-    _broken("ignores_client_bulk_id", responses.ignores_client_bulk_id, "bulk_id_echoed", "S5"),
-    _broken(
-        "reuses_generated_message_id",
-        responses.reuses_generated_message_id,
-        "generated_message_ids_unique",
-        "S6",
-    ),
-    _broken(
-        "omits_generated_bulk_id",
-        responses.omits_generated_bulk_id,
-        "bulk_id_present_for_bulk",
-        "S7",
-    ),
-    _broken(
-        "status_without_description",
-        responses.status_without_description,
-        "response_schema_conformance",
-        "S8",
-    ),
-    _broken(
-        "group_id_as_string", responses.group_id_as_string, "response_schema_conformance", "S8"
-    ),
-    _broken(
-        "pending_group_named_rejected",
-        responses.pending_group_named_rejected,
-        "status_in_provider_tables",
-        "S9",
-    ),
-    _broken("unknown_status_id", responses.unknown_status_id, "status_in_provider_tables", "S9"),
-    _broken(
-        "rejects_every_destination",
-        responses.rejects_every_destination,
-        "status_group_accepting",
-        "S10",
-    ),
-    _broken("sms_count_zero", responses.sms_count_zero, "response_schema_conformance", "S11"),
-    _broken(
-        "tracking_process_key_number",
-        responses.tracking_process_key_number,
-        "response_schema_conformance",
-        "S13",
-    ),
+    _broken("drops_last_destination", responses.drops_last_destination, "destination_count_matches", "S2 S3", _RESPONSES),  # noqa: E501
+    _broken("normalises_to_e164", responses.normalises_to_e164, "destination_count_matches", "S2 S3", _RESPONSES),  # noqa: E501
+    _broken("reverses_entries", responses.reverses_entries, "destination_order_preserved", "S3", _RESPONSES),  # noqa: E501
+    _broken("ignores_client_message_id", responses.ignores_client_message_id, "client_message_id_echoed", "S4", _RESPONSES),  # noqa: E501
+    _broken("ignores_client_bulk_id", responses.ignores_client_bulk_id, "bulk_id_echoed", "S5", _RESPONSES),  # noqa: E501
+    _broken("reuses_generated_message_id", responses.reuses_generated_message_id, "generated_message_ids_unique", "S6", _RESPONSES),  # noqa: E501
+    _broken("omits_generated_bulk_id", responses.omits_generated_bulk_id, "bulk_id_present_for_bulk", "S7", _RESPONSES),  # noqa: E501
+    _broken("status_without_description", responses.status_without_description, _SCHEMA, "S8", _RESPONSES),  # noqa: E501
+    _broken("group_id_as_string", responses.group_id_as_string, _SCHEMA, "S8", _RESPONSES),
+    _broken("pending_group_named_rejected", responses.pending_group_named_rejected, "status_in_provider_tables", "S9", _RESPONSES),  # noqa: E501
+    _broken("unknown_status_id", responses.unknown_status_id, "status_in_provider_tables", "S9", _RESPONSES),  # noqa: E501
+    _broken("rejects_every_destination", responses.rejects_every_destination, "status_group_accepting", "S10", _RESPONSES),  # noqa: E501
+    _broken("sms_count_zero", responses.sms_count_zero, _SCHEMA, "S11", _RESPONSES),
+    _broken("tracking_process_key_number", responses.tracking_process_key_number, _SCHEMA, "S13", _RESPONSES),  # noqa: E501
     # segmentation
-    _broken(
-        "sms_count_ignores_ucs2",
-        responses.sms_count_ignores_ucs2,
-        "sms_count_matches_segmentation",
-        "S12 C1",
-    ),
-    _broken(
-        "sms_count_160_per_part",
-        responses.sms_count_160_per_part,
-        "sms_count_matches_segmentation",
-        "S12 C1",
-    ),
-    _broken(
-        "sms_count_ignores_language",
-        responses.sms_count_ignores_language,
-        "sms_count_matches_segmentation",
-        "S12 C2 C3",
-    ),
-    _broken(
-        "sms_count_of_raw_text", responses.sms_count_of_raw_text, "seed_sms_count", "S12 C2 C4 C1"
-    ),
+    _broken("sms_count_ignores_ucs2", responses.sms_count_ignores_ucs2, _SMS_COUNT, "S12 C1", _SEGMENTATION),  # noqa: E501
+    _broken("sms_count_160_per_part", responses.sms_count_160_per_part, _SMS_COUNT, "S12 C1", _SEGMENTATION),  # noqa: E501
+    _broken("sms_count_ignores_language", responses.sms_count_ignores_language, _SMS_COUNT, "S12 C2 C3", _SEGMENTATION),  # noqa: E501
+    _broken("sms_count_of_raw_text", responses.sms_count_of_raw_text, "seed_sms_count", "S12 C2 C4 C1", _SEED),  # noqa: E501
     # negative
-    _broken(
-        "missing_messages_is_empty_bulk",
-        requests.missing_messages_is_empty_bulk,
-        "negative_data_rejection",
-        "R2",
-    ),
-    _broken(
-        "skips_messages_without_destinations",
-        requests.skips_messages_without_destinations,
-        "negative_data_rejection",
-        "R3",
-    ),
-    _broken("accepts_numeric_to", requests.accepts_numeric_to, "negative_data_rejection", "R4"),
-    _broken(
-        "drops_fields_of_wrong_type",
-        requests.drops_fields_of_wrong_type,
-        "negative_data_rejection",
-        "R5",
-    ),
-    _broken(
-        "wraps_window_times_around",
-        requests.wraps_window_times_around,
-        "negative_data_rejection",
-        "R6",
-    ),
-    _broken("ignores_unknown_days", requests.ignores_unknown_days, "negative_data_rejection", "R6"),
-    _broken("window_days_only", requests.window_days_only, "semantic_data_rejection", "R7"),
-    _broken("ignores_send_at", requests.ignores_send_at, "semantic_data_rejection", "R8"),
-    _broken(
-        "defaults_unknown_enum_values",
-        requests.defaults_unknown_enum_values,
-        "semantic_data_rejection",
-        "R9",
-    ),
-    _broken(
-        "html_bad_request_page", protocol.html_bad_request_page, "error_envelope_conformance", "E1"
-    ),
-    _broken(
-        "flat_error_envelope", protocol.flat_error_envelope, "error_envelope_conformance", "E1"
-    ),
-    _broken(
-        "invalid_argument_message_id",
-        protocol.invalid_argument_message_id,
-        "bad_request_message_id",
-        "E3",
-    ),
+    _broken("missing_messages_is_empty_bulk", requests.missing_messages_is_empty_bulk, _NEGATIVE, "R2", _negative("R2")),  # noqa: E501
+    _broken("skips_messages_without_destinations", requests.skips_messages_without_destinations, _NEGATIVE, "R3", _negative("R3")),  # noqa: E501
+    _broken("accepts_numeric_to", requests.accepts_numeric_to, _NEGATIVE, "R4", _negative("R4")),
+    _broken("drops_fields_of_wrong_type", requests.drops_fields_of_wrong_type, _NEGATIVE, "R5", _negative("R5")),  # noqa: E501
+    _broken("wraps_window_times_around", requests.wraps_window_times_around, _NEGATIVE, "R6", _negative("R6")),  # noqa: E501
+    _broken("ignores_unknown_days", requests.ignores_unknown_days, _NEGATIVE, "R6", _negative("R6")),  # noqa: E501
+    _broken("window_days_only", requests.window_days_only, _SEMANTIC, "R7", _negative("R7")),
+    _broken("ignores_send_at", requests.ignores_send_at, _SEMANTIC, "R8", _negative("R8")),
+    _broken("defaults_unknown_enum_values", requests.defaults_unknown_enum_values, _SEMANTIC, "R9", _negative("R9")),  # noqa: E501
+    _broken("html_bad_request_page", protocol.html_bad_request_page, _ENVELOPE, "E1", _negative("R2")),  # noqa: E501
+    _broken("flat_error_envelope", protocol.flat_error_envelope, _ENVELOPE, "E1", _negative("R2")),
+    _broken("invalid_argument_message_id", protocol.invalid_argument_message_id, "bad_request_message_id", "E3", _negative("R2")),  # noqa: E501
     # auth
-    _broken_auth(
-        "accepts_missing_authorization",
-        protocol.accepts_missing_authorization,
-        "ignored_auth",
-        "A1",
-    ),
-    _broken_auth("accepts_any_credential", protocol.accepts_any_credential, "ignored_auth", "A3"),
-    _broken(
-        "plain_text_unauthorized",
-        protocol.plain_text_unauthorized,
-        "unauthorized_envelope",
-        "A1 A2 A3 E1",
-    ),
-    _broken(
-        "unauthorized_as_bad_request",
-        protocol.unauthorized_as_bad_request,
-        "unauthorized_message_id",
-        "A4",
-    ),
-    _broken(
-        "rejects_basic_scheme",
-        protocol.rejects_basic_scheme,
-        "accepted_auth_scheme",
-        "A5",
-        scheme="Basic",
-    ),
+    _broken_auth("accepts_missing_authorization", protocol.accepts_missing_authorization, "A1"),
+    _broken_auth("accepts_any_credential", protocol.accepts_any_credential, "A3"),
+    _broken("plain_text_unauthorized", protocol.plain_text_unauthorized, "unauthorized_envelope", "A1 A2 A3 E1", _AUTH),  # noqa: E501
+    _broken("unauthorized_as_bad_request", protocol.unauthorized_as_bad_request, "unauthorized_message_id", "A4", _AUTH),  # noqa: E501
+    _broken("rejects_basic_scheme", protocol.rejects_basic_scheme, "accepted_auth_scheme", "A5", _AUTH, scheme="Basic"),  # noqa: E501
 )
+# fmt: on
 
 
 CORRECT_SERVERS: tuple[CorrectServer, ...] = (

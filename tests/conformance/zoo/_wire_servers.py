@@ -58,8 +58,11 @@ def _http_answer(
     return head.encode("ascii") + body
 
 
-def canned_answer(raw: bytes) -> ConnectionHandler:
-    """A server that reads each request and writes the same `raw` bytes back, then closes."""
+def canned_answer(raw: bytes, doc: str) -> ConnectionHandler:
+    """A server that reads each request and writes the same `raw` bytes back, then closes.
+
+    `doc` becomes the handler's docstring: the bug it imitates and the check that catches it.
+    """
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if await _read_request(reader):
@@ -68,6 +71,7 @@ def canned_answer(raw: bytes) -> ConnectionHandler:
                 await writer.drain()
         await _close(writer)
 
+    handle.__doc__ = doc
     return handle
 
 
@@ -122,28 +126,35 @@ async def resets_connections(reader: asyncio.StreamReader, writer: asyncio.Strea
 # A TLS-ish alert, a NUL run and random-looking high bytes: what a wrong protocol on the port sends.
 _GARBAGE = bytes.fromhex("15030100020228") + b"\x00" * 64 + bytes(range(128, 256)) * 4
 
-sends_garbage = canned_answer(_GARBAGE)
-"""Something that is not HTTP on the port (a TLS listener, a binary protocol).
-
-Caught by `transport_failure` (category `protocol_error`)."""
+sends_garbage = canned_answer(
+    _GARBAGE,
+    (
+        "Something that is not HTTP on the port (a TLS listener, a binary protocol). Caught by "
+        "`transport_failure` (category `protocol_error`)."
+    ),
+)
 
 _TRUNCATED = (
     b'{"bulkId":"2034072219640523073","messages":[{"to":"41793026727",'
     b'"status":{"groupId":1,"groupName":"PENDING","id":26,"name":"PENDING_ACCEPTED","descr'
 )
 
-sends_truncated_json = canned_answer(_http_answer("200 OK", "application/json", _TRUNCATED))
-"""A serializer that dies mid-write but whose framework already sent a Content-Length of what was
-written: well-formed HTTP, a 200, and half a JSON document.
-
-Caught by `response_schema_conformance` (category `truncated_json`)."""
+sends_truncated_json = canned_answer(
+    _http_answer("200 OK", "application/json", _TRUNCATED),
+    (
+        "A serializer that dies mid-write but whose framework already sent a Content-Length "
+        "of what was written: well-formed HTTP, a 200, and half a JSON document. Caught by "
+        "`response_schema_conformance` (category `truncated_json`)."
+    ),
+)
 
 sends_short_body = canned_answer(
-    _http_answer("200 OK", "application/json", _TRUNCATED, declared=len(_TRUNCATED) + 400)
+    _http_answer("200 OK", "application/json", _TRUNCATED, declared=len(_TRUNCATED) + 400),
+    (
+        "A worker that dies mid-response: Content-Length promises more than arrives before the "
+        "close. Caught by `transport_failure` (category `protocol_error`)."
+    ),
 )
-"""A worker that dies mid-response: Content-Length promises more than arrives before the close.
-
-Caught by `transport_failure` (category `protocol_error`)."""
 
 _NGINX_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -151,14 +162,21 @@ _NGINX_502 = (
     b"</body>\r\n</html>\r\n"
 )
 
-sends_html_error_page = canned_answer(_http_answer("502 Bad Gateway", "text/html", _NGINX_502))
-"""A reverse proxy in front of a dead backend: nginx's HTML 502 page for every request.
-
-Caught by `not_a_server_error` (E2) and `error_envelope_conformance` (E1, category `html_body`)."""
+sends_html_error_page = canned_answer(
+    _http_answer("502 Bad Gateway", "text/html", _NGINX_502),
+    (
+        "A reverse proxy in front of a dead backend: nginx's HTML 502 page for every request. "
+        "Caught by `not_a_server_error` (E2) and `error_envelope_conformance` (E1, category "
+        "`html_body`)."
+    ),
+)
 
 _TEN_MB = b'{"bulkId":"2034072219640523073","messages":[],"debug":"' + b"x" * (10 * 2**20) + b'"}'
 
-sends_ten_megabytes = canned_answer(_http_answer("200 OK", "application/json", _TEN_MB))
-"""A debug flag left on in production: every answer carries a 10 MB dump.
-
-Caught by `transport_failure` (category `body_too_large`): the suite must cap what it reads."""
+sends_ten_megabytes = canned_answer(
+    _http_answer("200 OK", "application/json", _TEN_MB),
+    (
+        "A debug flag left on in production: every answer carries a 10 MB dump. Caught by "
+        "`transport_failure` (category `body_too_large`): the suite must cap what it reads."
+    ),
+)

@@ -101,7 +101,9 @@ def test_reproduction_curls_reproduce_their_failures(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
     authorization = zoo_credentials.for_scheme(server.scheme)
-    run = run_suite_once(suite_runs_dir, f"broken-{server.name}", server.serve, authorization)
+    run = run_suite_once(
+        suite_runs_dir, f"broken-{server.name}", server.serve, authorization, server.select
+    )
     sample = _sample(run.failures())
     assert sample, f"no replayable curl among {len(run.failures())} failures"
     with server.serve(authorization) as base_url:

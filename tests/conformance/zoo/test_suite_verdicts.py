@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def _run_broken(server: BrokenServer, credentials: Credentials, runs: Path) -> SuiteRun:
     authorization = credentials.for_scheme(server.scheme)
-    return run_suite_once(runs, f"broken-{server.name}", server.serve, authorization)
+    return run_suite_once(runs, f"broken-{server.name}", server.serve, authorization, server.select)
 
 
 def _run_correct(server: CorrectServer, credentials: Credentials, runs: Path) -> SuiteRun:
