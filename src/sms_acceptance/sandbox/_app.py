@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Mapping
 from http import HTTPStatus
+from types import MappingProxyType
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -40,15 +41,17 @@ _log = logging.getLogger(REQUEST_LOGGER_NAME)
 _JSON = "application/json"
 
 # messageIds for the HTTP errors the router raises (provider-facts §3.2 where it names one).
-_HTTP_ERROR_IDS: Mapping[int, str] = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-}
+_HTTP_ERROR_IDS: Mapping[int, str] = MappingProxyType(
+    {
+        400: "BAD_REQUEST",
+        401: "UNAUTHORIZED",
+        403: "FORBIDDEN",
+        404: "NOT_FOUND",
+        405: "METHOD_NOT_ALLOWED",
+        413: "PAYLOAD_TOO_LARGE",
+        415: "UNSUPPORTED_MEDIA_TYPE",
+    }
+)
 
 
 def _envelope_bytes(
