@@ -67,6 +67,8 @@ class AuthHeader:
         if self.kind == "configured_key":
             # POSIX `${VAR#* }` drops the scheme word: the key alone, under another scheme.
             return f'-H "Authorization: {_shell_double(self.scheme)} ${{{AUTH_ENV_VAR}#* }}"'
+        if not self.literal.strip():
+            return "-H 'Authorization;'"  # curl's spelling of an empty header
         return "-H " + shlex.quote(f"Authorization: {self.literal}")
 
     def describe(self) -> str:

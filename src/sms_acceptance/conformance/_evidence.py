@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from _pytest.outcomes import Failed  # pytest.fail.Exception, spelled so type checkers see it
+
 from sms_acceptance._redaction import Redactor
 from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
 from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse, TransportFailure
@@ -53,12 +55,13 @@ class Failure:
         return text
 
 
-class CheckFailed(AssertionError):
-    """Raised by a conformance test when checks fail; pytest shows the paragraphs."""
+class CheckFailed(Failed):
+    """Raised by a conformance test when checks fail: pytest's own failure, shown as the failures'
+    paragraphs without a Python traceback (the evidence, not the suite's code, is what matters)."""
 
     def __init__(self, failures: Iterable[Failure]) -> None:
         self.failures: tuple[Failure, ...] = tuple(failures)
-        super().__init__("\n".join(f.paragraph() for f in self.failures))
+        super().__init__("\n".join(f.paragraph() for f in self.failures), pytrace=False)
 
 
 def _text(data: bytes, limit: int) -> tuple[str, bool]:

@@ -164,7 +164,8 @@ def _is_truncated_json(data: bytes) -> bool:
     try:
         json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as error:
-        return error.pos >= len(error.doc.rstrip())
+        # The text stops inside a string, or the decoder wanted more where the text ended.
+        return error.msg.startswith("Unterminated string") or error.pos >= len(error.doc.rstrip())
     except ValueError:
         return False
     return False
@@ -197,6 +198,18 @@ class _BodyTooLarge(Exception):
     pass
 
 
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what caused it (anyio wraps a refused connection in a generic one)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        if isinstance(current, BaseExceptionGroup):
+            chain.extend(current.exceptions)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _categorise(error: Exception) -> tuple[FailureCategory, str]:
     text = " ".join(str(error).split()) or type(error).__name__
     if isinstance(error, _BodyTooLarge):
@@ -208,7 +221,8 @@ def _categorise(error: Exception) -> tuple[FailureCategory, str]:
     if isinstance(error, httpx.TimeoutException):
         return FailureCategory.READ_TIMEOUT, f"timeout: {text}"
     if isinstance(error, httpx.ConnectError):
-        if "refused" in text.lower():
+        causes = _causes(error)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text.lower():
             return FailureCategory.CONNECT_REFUSED, f"connection refused: {text}"
         return FailureCategory.CONNECT_ERROR, f"cannot connect: {text}"
     if isinstance(error, httpx.RemoteProtocolError):
