@@ -128,6 +128,18 @@ class _RedactingFilter(logging.Filter):
         self._redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._redactor.scrub(record.getMessage())
+        scrub = self._redactor.scrub
+        record.msg = scrub(record.getMessage())
         record.args = None
+        if record.exc_info:
+            # A traceback can quote the secret (an exception's message, a repr): render it now.
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
+
+
+_TRACEBACKS = logging.Formatter()

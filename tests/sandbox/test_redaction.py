@@ -87,3 +87,15 @@ def test_logging_filter_scrubs_messages_and_their_arguments(
         logger.info("sent %s with %r", f"App {KEY}", {"Authorization": f"App {KEY}"})
     assert KEY not in caplog.text
     assert "sent App *** with {'Authorization': 'App ***'}" in caplog.text
+
+
+def test_logging_filter_scrubs_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("tests.sandbox.redaction.traceback")
+    caplog.handler.addFilter(Redactor(f"App {KEY}").logging_filter())
+    with caplog.at_level(logging.ERROR, logger=logger.name):
+        try:
+            raise ValueError(f"refused App {KEY}")
+        except ValueError:
+            logger.exception("request failed")
+    assert "ValueError: refused App ***" in caplog.text
+    assert KEY not in caplog.text
