@@ -205,6 +205,7 @@ def test_bundled_schemas_validate_like_the_originals(seed_examples: list[SeedExa
         assert bundled.is_valid(example.document), example.label
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(document=from_schema(bundled_schema("request")))
 def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: object) -> None:
@@ -212,7 +213,8 @@ def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: o
     assert fast_validator("request").is_valid(document)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(document=from_schema(bundled_schema("response")))
 def test_hypothesis_jsonschema_generates_responses_the_schema_accepts(document: object) -> None:
     assert schema_violations("response", document) == []
