@@ -90,6 +90,11 @@ class SandboxProcess:
         """The child's process id, None before `start()`."""
         return None if self._process is None else self._process.pid
 
+    @property
+    def returncode(self) -> int | None:
+        """The child's exit status once it ended (0 after a clean `stop()`), else None."""
+        return None if self._process is None else self._process.poll()
+
     def start(self) -> RunningSandbox:
         """Start the child and wait (at most `startup_timeout`) until it accepts requests."""
         if self._process is not None:
