@@ -169,14 +169,12 @@ def _reference_validator(name: SchemaName) -> Draft202012Validator:
 def _violations_of(error: ValidationError, root_uri: str) -> list[SchemaViolation]:
     rule = _x_rule_along(list(error.absolute_schema_path), root_uri)
     parts = list(error.absolute_path)
-    if error.validator in ("required", "dependentRequired") and isinstance(error.instance, dict):
-        if error.validator == "required":
-            wanted: list[Any] = list(error.validator_value)
-            why = "is required"
-        else:
-            present = [key for key in error.validator_value if key in error.instance]
-            wanted = [dep for key in present for dep in error.validator_value[key]]
-            why = "is required when " + " and ".join(present) + " is given"
+    if error.validator == "required" and isinstance(error.instance, dict):
+        # One error per missing property, named at the property's own path; duplicates from
+        # jsonschema's one-error-per-property are merged by the caller.
+        wanted: list[Any] = list(error.validator_value)
+        when = error.schema.get("x-required-when") if isinstance(error.schema, dict) else None
+        why = f"is required {when}" if isinstance(when, str) else "is required"
         return [
             SchemaViolation(json_path([*parts, str(key)]), why, rule)
             for key in wanted
