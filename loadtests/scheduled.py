@@ -1,5 +1,5 @@
-"""Scheduled and time-windowed messages: sendAt in the R11 forms up to 179 days ahead, delivery
-windows of an hour or more (R11, R13).
+"""Scheduled and time-windowed messages: sendAt in the R11 forms, delivery windows of an hour or
+more (R6, R7, R11, R13).
 """
 
 from locust import tag, task

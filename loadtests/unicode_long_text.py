@@ -1,5 +1,5 @@
-"""Unicode and long texts: UCS-2 past one segment, concatenated GSM-7, national language shifts
-(C1-C4).
+"""Unicode and long texts: UCS-2 (surrogates too), GSM-7 extension, TR/ES/PT shifts, at segment
+boundary lengths, many concatenated (C1-C4).
 """
 
 from locust import tag, task

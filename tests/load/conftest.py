@@ -73,7 +73,7 @@ def run_locust(tmp_path: Path) -> RunLocust:
                 "--report-dir",
                 str(report_dir),
                 "--payload-pool",
-                "12",
+                "4",
                 *args,
             ],
             cwd=tmp_path,

@@ -18,9 +18,6 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-DEFAULT_POOL_SIZE = 64
-"""Distinct requests per scenario: enough variety for the server, cheap to draw before the run."""
-
 
 @dataclass(frozen=True)
 class PreparedRequest:

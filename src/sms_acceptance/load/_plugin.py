@@ -63,16 +63,13 @@ def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
     (`_RUN_MESSAGE`), so workers spend no time generating while the master waits on their
     heartbeats, and every worker sends exactly the requests `--payload-seed` names.
     """
-    from ._payloads import DEFAULT_POOL_SIZE
-
     destinations = run.options.test_destinations if run.live_guard is not None else ()
     for user_class in user_classes:
         source = getattr(user_class, "payload_source", None)
         if source is None or user_class.__name__ in run.payloads:
             continue
-        count = min(
-            run.options.payload_pool, int(getattr(user_class, "payload_count", DEFAULT_POOL_SIZE))
-        )
+        cap = getattr(user_class, "payload_count", None)
+        count = run.options.payload_pool if cap is None else min(run.options.payload_pool, cap)
         prepared = source(count, run.options.payload_seed)
         if destinations:
             prepared = [_to_test_destinations(p, destinations) for p in prepared]

@@ -1,210 +1,129 @@
-"""What each scenario sends: Hypothesis strategies for its requests, confirmed by the oracle.
+"""What each scenario sends: the conformance suite's strategies, shaped per scenario.
 
-Interim source. The conformance suite's schema-derived strategies are the intended source (one
-description of a valid request, shared by both suites); until they land, these strategies build
-requests shaped like the seed's example, field by field with the types and ranges of
-`schemas/request.schema.json`, and every drawn request is checked by the request oracle
-(`judge_request`): a valid scenario keeps only clean requests (valid and no OPEN case, so a 400 is
-the server's fault), the invalid scenario only requests breaking a MUST rule (so 400 is expected).
+One description of a valid request serves both suites: `valid_requests` (generated from the request
+schema, texts chosen around segment boundaries, clean by the request oracle) and the named
+`MUTATIONS` (each breaking one rule). A scenario narrows them (one destination; many; non-GSM and
+multi-part texts) or overlays the fields it exercises (`sendAt` and delivery windows; delivery
+reports and tracking), and every drawn request is judged again by the oracle: a valid scenario
+keeps only clean requests (so a 400 is the server's fault), the invalid scenario only requests
+breaking the MUST rule their mutation names (so a 400 is expected).
 """
 
 from __future__ import annotations
 
+import copy
 import string
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
+
+from sms_acceptance._request_rules import judge_request
+from sms_acceptance.conformance import MUTATIONS, valid_requests
+from sms_acceptance.conformance._strategies import send_at_values
 
 from ._payloads import PreparedRequest, destinations_of, draw_examples, serialise
 
 Request = dict[str, Any]
 
 _DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
-_GSM_SAFE = string.ascii_letters + string.digits + " .,:;!?'\"()-+/@&%#=<>*"
-
-phone_numbers = st.from_regex(r"\A[1-9][0-9]{7,14}\Z", fullmatch=True)
-client_ids = st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=40)
-gsm_texts = st.text(alphabet=_GSM_SAFE, min_size=1, max_size=160)
-senders = st.one_of(
-    st.text(alphabet=string.ascii_letters + string.digits, min_size=3, max_size=11),
-    st.from_regex(r"\A[1-9][0-9]{2,13}\Z", fullmatch=True),
+_MUST_RULES = frozenset({"R1", "R2", "R3", "R4", "R5", "R6"})
+_NON_GSM_FAMILIES = (
+    "ucs2",
+    "ucs2_surrogates",
+    "turkish",
+    "spanish",
+    "portuguese",
+    "gsm7_extension",
 )
+_WORD = string.ascii_letters + string.digits + "-_"
 
 
-@st.composite
-def destinations(draw: st.DrawFn) -> dict[str, str]:
-    """`{to}` or `{to, messageId}` (S4 echoes a client messageId)."""
-    destination = {"to": draw(phone_numbers)}
-    if draw(st.booleans()):
-        destination["messageId"] = draw(client_ids)
-    return destination
+def _destination_count(request: Request) -> int:
+    return sum(len(message["destinations"]) for message in request["messages"])
 
 
-@st.composite
-def messages(draw: st.DrawFn, *, min_destinations: int = 1, max_destinations: int = 3) -> Request:
-    """A message with the seed's core fields and, sometimes, `flash` and `validityPeriod`."""
-    message: Request = {
-        "from": draw(senders),
-        "destinations": draw(
-            st.lists(
-                destinations(),
-                min_size=min_destinations,
-                max_size=max_destinations,
-                unique_by=lambda d: d["to"],
-            )
-        ),
-        "text": draw(gsm_texts),
-    }
-    if draw(st.booleans()):
-        message["flash"] = draw(st.booleans())
-    if draw(st.booleans()):
-        message["validityPeriod"] = draw(st.integers(1, 2880))
-    return message
-
-
-@st.composite
-def single_destination_requests(draw: st.DrawFn) -> Request:
+def single_destination_requests() -> st.SearchStrategy[Request]:
     """One message to one destination: the most common send."""
-    return {"messages": [draw(messages(max_destinations=1))]}
+    return valid_requests(max_messages=1, max_destinations=1)
+
+
+def bulk_requests() -> st.SearchStrategy[Request]:
+    """Up to 5 messages and 10 or more destinations in one request (R13 allows up to 1000)."""
+    return valid_requests(max_messages=5, max_destinations=50).filter(
+        lambda request: _destination_count(request) >= 10
+    )
+
+
+def unicode_and_long_requests() -> st.SearchStrategy[Request]:
+    """Texts outside plain GSM-7: UCS-2 (surrogates too), extension characters, TR/ES/PT shifts,
+    at the suite's segment-boundary lengths (so many are concatenated)."""
+    return valid_requests(max_messages=1, max_destinations=2, families=_NON_GSM_FAMILIES)
 
 
 @st.composite
-def bulk_requests(draw: st.DrawFn) -> Request:
-    """Several messages, many destinations, a client bulkId (S5): 10 to 250 destinations."""
+def _delivery_window(draw: st.DrawFn) -> dict[str, Any]:
+    """Days from the enum; `from`/`to` on one day at least 60 minutes apart (R6, R7)."""
+    start = draw(st.integers(0, 22 * 60 + 59))
+    end = draw(st.integers(start + 60, 23 * 60 + 59))
     return {
-        "bulkId": draw(client_ids),
-        "messages": draw(
-            st.lists(messages(min_destinations=5, max_destinations=50), min_size=2, max_size=5)
-        ),
+        "days": draw(st.lists(st.sampled_from(_DAYS), min_size=1, max_size=7, unique=True)),
+        "from": {"hour": start // 60, "minute": start % 60},
+        "to": {"hour": end // 60, "minute": end % 60},
     }
 
 
-unicode_texts = st.text(
-    alphabet=st.characters(categories=("L", "N", "P", "S", "Zs"), max_codepoint=0xFFFF),
-    min_size=71,
-    max_size=700,
-)
-long_gsm_texts = st.text(alphabet=_GSM_SAFE, min_size=161, max_size=1500)
-
-
 @st.composite
-def unicode_and_long_requests(draw: st.DrawFn) -> Request:
-    """UCS-2 texts past one segment, long GSM-7 texts (concatenated), national language shifts."""
-    message = draw(messages(max_destinations=2))
-    choice = draw(st.sampled_from(("unicode", "long", "language")))
-    if choice == "unicode":
-        message["text"] = draw(unicode_texts)
-    elif choice == "long":
-        message["text"] = draw(long_gsm_texts)
+def scheduled_requests(draw: st.DrawFn) -> Request:
+    """`sendAt` in the R11 forms (the suite's values) and/or a delivery time window."""
+    request = copy.deepcopy(draw(valid_requests(max_messages=1, max_destinations=2)))
+    message = request["messages"][0]
+    choice = draw(st.sampled_from(("send_at", "window", "both")))
+    if choice != "window":
+        message["sendAt"] = draw(send_at_values())
     else:
-        message["text"] = draw(st.sampled_from(_NATIONAL_TEXTS))
-        message["language"] = {"languageCode": draw(st.sampled_from(("TR", "ES", "PT")))}
-        if draw(st.booleans()):
-            message["transliteration"] = "TURKISH"
-    return {"messages": [message]}
-
-
-_NATIONAL_TEXTS = (
-    "Artık Ulusal Dil Tanımlayıcısı ile Türkçe karakterli smslerinizi rahatlıkla iletebilirsiniz.",  # noqa: RUF001
-    "¿Dónde está la estación? Mañana llegaré a las 10:30, señor Muñoz.",
-    "Olá! A sua encomenda está a caminho; receberá confirmação às 15h.",
-)
-
-
-def _send_at(now: datetime, ahead: timedelta, form: str) -> str:
-    moment = now + ahead
-    base = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
-    return base + {"+0000": "+0000", "+00:00": "+00:00", "Z": "Z"}[form]
-
-
-@st.composite
-def scheduled_requests(draw: st.DrawFn, now: datetime | None = None) -> Request:
-    """`sendAt` up to 179 days ahead in the R11 forms, and delivery windows of an hour or more."""
-    message = draw(messages(max_destinations=2))
-    reference = now or datetime.now(UTC)
-    if draw(st.booleans()):
-        ahead = timedelta(minutes=draw(st.integers(5, 179 * 24 * 60)))
-        message["sendAt"] = _send_at(
-            reference, ahead, draw(st.sampled_from(("+0000", "+00:00", "Z")))
-        )
-    if draw(st.booleans()) or "sendAt" not in message:
-        start_hour = draw(st.integers(0, 21))
-        start_minute = draw(st.integers(0, 59))
-        end_total = draw(st.integers(start_hour * 60 + start_minute + 60, 23 * 60 + 59))
-        message["deliveryTimeWindow"] = {
-            "days": draw(st.lists(st.sampled_from(_DAYS), min_size=1, max_size=7, unique=True)),
-            "from": {"hour": start_hour, "minute": start_minute},
-            "to": {"hour": end_total // 60, "minute": end_total % 60},
-        }
-    return {"messages": [message]}
+        message.pop("sendAt", None)
+    if choice != "send_at":
+        message["deliveryTimeWindow"] = draw(_delivery_window())
+    return request
 
 
 @st.composite
 def notify_and_tracking_requests(draw: st.DrawFn) -> Request:
     """Delivery reports (`notifyUrl`, `notifyContentType`, `intermediateReport`, `callbackData`)
-    and the legacy `tracking` object."""
-    message = draw(messages(max_destinations=3))
-    message["notifyUrl"] = f"https://example.com/dlr/{draw(client_ids)}"
+    and, often, the legacy `tracking` object."""
+    request = copy.deepcopy(draw(valid_requests(max_messages=1, max_destinations=3)))
+    message = request["messages"][0]
+    message["notifyUrl"] = (
+        f"https://example.com/dlr/{draw(st.text(_WORD, min_size=1, max_size=20))}"
+    )
     message["notifyContentType"] = draw(st.sampled_from(("application/json", "application/xml")))
     message["intermediateReport"] = draw(st.booleans())
-    message["callbackData"] = draw(st.text(alphabet=_GSM_SAFE, max_size=200))
-    request: Request = {"messages": [message]}
+    message["callbackData"] = draw(st.text(_WORD + " ", max_size=200))
     if draw(st.booleans()):
         request["tracking"] = {
             "track": draw(st.sampled_from(("SMS", "URL"))),
-            "type": draw(st.text(alphabet=string.ascii_uppercase + "_", min_size=1, max_size=20)),
+            "type": draw(st.text(string.ascii_uppercase + "_", min_size=1, max_size=20)),
         }
     return request
 
 
-def _break(request: Request, rule: str) -> object:
-    """The request broken against one MUST rule (R1-R6): the server must answer 400."""
-    message = request["messages"][0]
-    if rule == "R1":
-        return b'{"messages": [ not json'
-    if rule == "R2":
-        return {**request, "messages": []}
-    if rule == "R3":
-        return {**request, "messages": [{**message, "destinations": []}]}
-    if rule == "R4":
-        return {**request, "messages": [{**message, "destinations": [{"messageId": "no-to"}]}]}
-    if rule == "R5":
-        return {**request, "messages": [{**message, "flash": "yes"}]}
-    window = {"days": ["FUNDAY"], "from": {"hour": 6, "minute": 0}, "to": {"hour": 15, "minute": 0}}
-    return {**request, "messages": [{**message, "deliveryTimeWindow": window}]}
-
-
-invalid_rules = st.sampled_from(("R1", "R2", "R3", "R4", "R5", "R6"))
+_MUST_MUTATIONS = tuple(m for m in MUTATIONS if m.rule_id in _MUST_RULES)
 
 
 @st.composite
 def invalid_requests(draw: st.DrawFn) -> tuple[str, object]:
-    """A valid single request broken against one MUST rule, with that rule's id."""
-    rule = draw(invalid_rules)
-    return rule, _break(draw(single_destination_requests()), rule)
-
-
-def _unique_message_ids(request: Request) -> Request:
-    """Suffix client messageIds with their position: a duplicate in one request is OPEN."""
-    position = 0
-    for message in request["messages"]:
-        for destination in message["destinations"]:
-            if "messageId" in destination:
-                destination["messageId"] = f"{destination['messageId'][:30]}-{position}"
-            position += 1
-    return request
+    """A valid request broken by one of the suite's named mutations of a MUST rule (R1-R6)."""
+    mutation = draw(st.sampled_from(_MUST_MUTATIONS))
+    base = copy.deepcopy(draw(valid_requests(max_messages=1, max_destinations=2)))
+    return mutation.rule_id, mutation.mutate(base, draw(st.data()))
 
 
 def prepare_valid(
     strategy: st.SearchStrategy[Request], count: int, seed: int
 ) -> list[PreparedRequest]:
     """Draw, keep the clean requests (the oracle finds no violation and no OPEN case), serialise."""
-    from sms_acceptance._request_rules import judge_request
-
     prepared = []
-    for drawn in draw_examples(strategy, count, seed):
-        request = _unique_message_ids(drawn)
+    for request in draw_examples(strategy, count, seed):
         if judge_request(request).is_clean:
             prepared.append(PreparedRequest(serialise(request), destinations_of(request), False))
     if not prepared:
@@ -214,15 +133,12 @@ def prepare_valid(
 
 def prepare_invalid(count: int, seed: int) -> list[PreparedRequest]:
     """Draw broken requests; keep those the oracle confirms break the MUST rule they target."""
-    from sms_acceptance._request_rules import judge_request
-
     prepared = []
     for rule, request in draw_examples(invalid_requests(), count, seed):
-        verdict = judge_request(request)
+        body = serialise(request)
+        verdict = judge_request(body)
         if any(v.rule_id == rule and v.level == "MUST" for v in verdict.violations):
-            prepared.append(
-                PreparedRequest(serialise(request), destinations_of(request), True, (rule,))
-            )
+            prepared.append(PreparedRequest(body, destinations_of(request), True, (rule,)))
     if not prepared:
         raise RuntimeError("the oracle confirmed none of the generated invalid requests")
     return prepared

@@ -16,7 +16,7 @@ from locust import FastHttpUser
 from locust.exception import StopUser
 
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
-from ._payloads import DEFAULT_POOL_SIZE, PayloadSource, PreparedRequest
+from ._payloads import PayloadSource, PreparedRequest
 from ._run import LoadRun, run_of
 
 _logger = logging.getLogger("sms_acceptance.load")
@@ -32,7 +32,8 @@ class SmsSendUser(FastHttpUser):
     abstract = True
     payload_source: ClassVar[PayloadSource]
     scenario: ClassVar[str] = ""
-    payload_count: ClassVar[int] = DEFAULT_POOL_SIZE
+    payload_count: ClassVar[int | None] = None
+    """At most this many distinct requests (None: `--payload-pool`)."""
     network_timeout = 30.0
     connection_timeout = 10.0
 
