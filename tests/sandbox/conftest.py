@@ -27,14 +27,27 @@ SEED_FILE = (
 Post = Callable[..., httpx.Response]
 
 
-def seed_curl_body() -> str:
-    """The `--data-raw` body of the seed's curl example, as the seed file has it."""
+def _seed_curl() -> re.Match[str]:
     if not SEED_FILE.is_file():
         pytest.fail(f"the seed document is missing: {SEED_FILE}")
-    match = re.search(r"--data-raw '(?P<body>\{.*?\})'", SEED_FILE.read_text("utf-8"), re.DOTALL)
+    pattern = r"curl (?P<options>.*?)--data-raw '(?P<body>\{.*?\})'"
+    match = re.search(pattern, SEED_FILE.read_text("utf-8"), re.DOTALL)
     if match is None:
-        pytest.fail(f"no curl --data-raw body in {SEED_FILE}")
-    return match["body"]
+        pytest.fail(f"no curl command with a --data-raw body in {SEED_FILE}")
+    return match
+
+
+def seed_curl_body() -> str:
+    """The `--data-raw` body of the seed's curl example, as the seed file has it."""
+    return _seed_curl()["body"]
+
+
+def seed_curl_headers(authorization: str) -> dict[str, str]:
+    """The `-H` headers of the seed's curl example, its `{authorization}` placeholder filled."""
+    headers = re.findall(r"-H '(?P<name>[^:']+): (?P<value>[^']*)'", _seed_curl()["options"])
+    if not headers:
+        pytest.fail(f"no -H headers in the seed's curl command ({SEED_FILE})")
+    return {name: value.replace("{authorization}", authorization) for name, value in headers}
 
 
 @pytest.fixture(scope="session")

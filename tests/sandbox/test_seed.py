@@ -9,21 +9,15 @@ import pytest
 
 from sms_acceptance._validation import schema_violations
 
-from .conftest import CREDENTIAL, ENDPOINT, seed_curl_body
+from .conftest import CREDENTIAL, ENDPOINT, seed_curl_body, seed_curl_headers
 
 
 @pytest.fixture(scope="module")
 def seed_answer(client: httpx.Client) -> httpx.Response:
     """The answer to the seed's curl: its headers, its `--data-raw` bytes, our credential."""
-    return client.post(
-        ENDPOINT,
-        content=seed_curl_body().encode("utf-8"),
-        headers={
-            "Authorization": CREDENTIAL,  # the seed's `{authorization}` placeholder, substituted
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        },
-    )
+    headers = seed_curl_headers(CREDENTIAL)
+    assert set(headers) == {"Authorization", "Content-Type", "Accept"}
+    return client.post(ENDPOINT, content=seed_curl_body().encode("utf-8"), headers=headers)
 
 
 def test_R10_seed_request_as_it_stands_is_accepted(seed_answer: httpx.Response) -> None:
