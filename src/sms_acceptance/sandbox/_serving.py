@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,7 +68,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.close()
         reason = error.strerror or str(error)
         raise SandboxStartError(f"cannot listen on {host}:{port}: {reason.lower()}") from None
-    sock.set_inheritable(True)
     return sock
 
 
@@ -102,16 +102,15 @@ def running_sandbox(
     )
     thread.start()
     try:
-        deadline = startup_timeout
+        deadline = time.monotonic() + startup_timeout
         while not server.started:
             if not thread.is_alive():
                 raise SandboxStartError(
                     f"the sandbox on {host}:{bound_port} stopped while starting"
                 )
-            if deadline <= 0:
+            if time.monotonic() > deadline:
                 raise SandboxStartError(f"the sandbox did not start within {startup_timeout:g} s")
             thread.join(0.005)
-            deadline -= 0.005
         yield RunningSandbox(host=bound_host, port=bound_port, config=config)
     finally:
         server.should_exit = True
