@@ -121,16 +121,13 @@ class _Sandbox:
         return b"".join(chunks)
 
     async def endpoint(self, request: Request) -> Response:
+        if not _log.isEnabledFor(logging.DEBUG):
+            status, body = await self._answer(request)
+            return Response(body, status_code=status, media_type=_JSON)
         started = time.perf_counter()
         status, body = await self._answer(request)
-        if _log.isEnabledFor(logging.DEBUG):
-            _log.debug(
-                "%s %s -> %d (%.1f ms)",
-                request.method,
-                request.url.path,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        _log.debug("%s %s -> %d (%.1f ms)", request.method, request.url.path, status, elapsed_ms)
         return Response(body, status_code=status, media_type=_JSON)
 
     async def _answer(self, request: Request) -> tuple[int, bytes]:
