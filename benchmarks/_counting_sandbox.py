@@ -1,0 +1,84 @@
+"""The sandbox with a request counter in front: the neutral yardstick for two test tools.
+
+`python benchmarks/_counting_sandbox.py --port N` serves the sandbox's own app
+(`create_app(SandboxConfig(...))`, credential from `SMS_ACCEPTANCE_AUTHORIZATION`) on the same
+uvicorn settings as `sms-acceptance sandbox`, behind a pass-through ASGI middleware that counts
+every HTTP request by status class. `GET /__bench__/count` answers the counts; nothing else is
+touched. Counting at the server lets `pytest conformance` and Schemathesis be compared on the
+requests each really sent, whatever each tool reports about itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+from collections import Counter
+from typing import Any
+
+import uvicorn
+
+from sms_acceptance.sandbox import SandboxConfig, create_app
+
+COUNT_PATH = "/__bench__/count"
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+
+class RequestCounter:
+    """ASGI middleware: counts requests by status class, answers the counts at `COUNT_PATH`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.counts: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == COUNT_PATH:
+            body = json.dumps(dict(self.counts)).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.counts["requests"] += 1
+                self.counts[f"{message['status'] // 100}xx"] += 1
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    config = SandboxConfig(authorization=os.environ["SMS_ACCEPTANCE_AUTHORIZATION"])
+    # IPPROTO_TCP as the sandbox's own socket has it, so asyncio sets TCP_NODELAY on connections.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    sock.listen(2048)
+    server_config = uvicorn.Config(
+        RequestCounter(create_app(config)),
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+        log_level="warning",
+        server_header=False,
+    )
+    uvicorn.Server(server_config).run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()

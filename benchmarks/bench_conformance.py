@@ -1,0 +1,308 @@
+"""Benchmarks 5 and 6b: conformance throughput against Schemathesis, and wall time per profile.
+
+Both tools test the same server, the sandbox behind a request counter (`_counting_sandbox.py`),
+one process each, alternating: `pytest conformance --hypothesis-profile P` (every check of
+`docs/conformance.md`, the request oracle confirming each negative case, segment counts) and
+`schemathesis run schemas/openapi.yaml` with the same number of examples per operation
+(`--max-examples` = profile P's `max_examples`), all its checks, every phase. A sample is the
+requests the server answered during the run over the run's wall time (start-up included: a
+user waits for it too).
+
+Goal (issue 5, item 5): our rate >= 2 x Schemathesis's. Item 6: wall time of `pytest conformance`
+for the `quick`, `ci` and `thorough` profiles.
+
+Schemathesis is not a project dependency: install it in a throwaway venv and pass its path,
+    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install schemathesis
+    python benchmarks/bench_conformance.py --schemathesis /tmp/bench-venv/bin/schemathesis [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._machine import machine_info
+from benchmarks._measure import Goal, alternate, ratios, summarise
+from benchmarks._output import (
+    REPO_ROOT,
+    BenchmarkError,
+    format_table,
+    progress,
+    require_executable,
+    run_main,
+    write_report,
+)
+from benchmarks._processes import ServerProcess, free_port
+from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential
+
+NAME = "conformance"
+GOAL_RATIO = 2.0
+SCHEMATHESIS_HINT = (
+    "install it in a throwaway venv (`python3 -m venv /tmp/bench-venv && "
+    "/tmp/bench-venv/bin/pip install schemathesis`) and pass --schemathesis PATH"
+)
+PROFILES = ("quick", "ci", "thorough")
+RUN_TIMEOUT_S = 1800
+
+
+def _max_examples(profile: str) -> int:
+    try:
+        from hypothesis import settings
+
+        from sms_acceptance.conformance._hypothesis_profiles import register_profiles
+    except ImportError as error:
+        raise BenchmarkError(f"the conformance suite is not importable ({error})") from None
+    register_profiles()
+    examples: int = settings.get_profile(profile).max_examples
+    return examples
+
+
+class _Target:
+    """The counting sandbox, and runs of each tool measured against it."""
+
+    def __init__(self, server: ServerProcess, credential: str, temp: Path) -> None:
+        self.server = server
+        self.credential = credential
+        self.temp = temp
+        self.runs: dict[str, list[dict[str, Any]]] = {}
+
+    def _count(self) -> int:
+        url = self.server.base_url + "/__bench__/count"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            counts: dict[str, int] = json.loads(response.read())
+        return counts.get("requests", 0)
+
+    def measure(self, name: str, argv: list[str], extra: dict[str, Any] | None = None) -> float:
+        """Run a tool to completion; requests the server answered per wall second."""
+        before = self._count()
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT_S,
+                cwd=REPO_ROOT,
+                env={**os.environ, AUTHORIZATION_ENV: self.credential},
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchmarkError(f"{name} did not finish within {RUN_TIMEOUT_S}s") from None
+        wall = time.perf_counter() - started
+        requests = self._count() - before
+        if requests == 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise BenchmarkError(f"{name} sent no request (exit {done.returncode}): {tail[0]}")
+        record = {
+            "wall_s": round(wall, 3),
+            "requests": requests,
+            "requests_per_s": round(requests / wall, 2),
+            "exit_code": done.returncode,
+            **(extra or {}),
+        }
+        self.runs.setdefault(name, []).append(record)
+        return requests / wall
+
+    def ours(self, profile: str) -> float:
+        report_dir = self.temp / f"ours-{profile}"
+        argv = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "conformance",
+            f"--base-url={self.server.base_url}",
+            "--hypothesis-profile",
+            profile,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--report-dir",
+            str(report_dir),
+        ]
+        name = f"pytest conformance ({profile})"
+        rate = self.measure(name, argv)
+        self.runs[name][-1]["checks"] = _checks_run(report_dir / "summary.json")
+        return rate
+
+    def schemathesis(self, executable: str, max_examples: int) -> float:
+        argv = [
+            executable,
+            "run",
+            str(REPO_ROOT / "schemas" / "openapi.yaml"),
+            "--url",
+            self.server.base_url,
+            "--header",
+            f"Authorization: {self.credential}",
+            "--max-examples",
+            str(max_examples),
+            "--checks",
+            "all",
+            "--workers",
+            "1",
+            "--no-color",
+            "--generation-database",
+            "none",
+        ]
+        return self.measure(f"schemathesis ({max_examples} examples)", argv)
+
+
+def _checks_run(summary: Path) -> int | None:
+    """How many named checks our run judged (from its summary.json), for the report."""
+    try:
+        document = json.loads(summary.read_text())
+    except (OSError, ValueError):
+        return None
+    checks = document.get("checks")
+    return len(checks) if isinstance(checks, list | dict) else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 round, the quick profile only")
+    parser.add_argument("--rounds", type=int, help="alternating rounds (default 3)")
+    parser.add_argument(
+        "--profile", choices=PROFILES, help="profile compared with Schemathesis (default ci)"
+    )
+    parser.add_argument("--schemathesis", help="path of the schemathesis executable")
+    parser.add_argument(
+        "--profiles",
+        default=None,
+        help="comma-separated profiles to time (default quick,ci,thorough; --quick: quick)",
+    )
+    args = parser.parse_args()
+    rounds = args.rounds or (1 if args.quick else 3)
+    compared = args.profile or ("quick" if args.quick else "ci")
+    timed = tuple((args.profiles or ("quick" if args.quick else ",".join(PROFILES))).split(","))
+    unknown = [p for p in timed if p not in PROFILES]
+    if unknown:
+        raise BenchmarkError(f"unknown profile(s) {', '.join(unknown)}: pick from {PROFILES}")
+    schemathesis = require_executable("schemathesis", SCHEMATHESIS_HINT, args.schemathesis)
+    max_examples = _max_examples(compared)
+
+    credential = bench_credential()
+    with tempfile.TemporaryDirectory(prefix="sms-bench-conformance-") as temp_name:
+        temp = Path(temp_name)
+        port = free_port()
+        server = ServerProcess(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("_counting_sandbox.py")),
+                "--port",
+                str(port),
+            ],
+            port=port,
+            what="counting sandbox",
+            log_path=temp / "sandbox.log",
+            env={**os.environ, AUTHORIZATION_ENV: credential},
+        )
+        with server:
+            target = _Target(server, credential, temp)
+            samples = alternate(
+                {
+                    "ours": lambda: target.ours(compared),
+                    "schemathesis": lambda: target.schemathesis(schemathesis, max_examples),
+                },
+                rounds,
+                on_sample=lambda n, r, v: progress(f"{NAME}: round {r + 1} {n}: {v:,.1f} req/s"),
+            )
+            walls: dict[str, list[float]] = {}
+            for profile in timed:
+                repeat = 1 if profile == "thorough" else rounds
+                name = f"pytest conformance ({profile})"
+                previous = len(target.runs.get(name, []))
+                for _ in range(repeat):
+                    target.ours(profile)
+                walls[profile] = [run["wall_s"] for run in target.runs[name][previous:]]
+                progress(f"{NAME}: profile {profile}: {walls[profile]} s")
+
+    rates = {name: summarise(values) for name, values in samples.items()}
+    ratio = ratios(samples["ours"], samples["schemathesis"])
+    goal = Goal(
+        name=f"pytest conformance ({compared}) / schemathesis req/s",
+        statement="our suite checks >= 2 x as many requests per second as Schemathesis",
+        measured=ratio.median,
+        threshold=GOAL_RATIO,
+        comparison=">=",
+    )
+    ours_runs = target.runs[f"pytest conformance ({compared})"][:rounds]
+    st_runs = target.runs[f"schemathesis ({max_examples} examples)"]
+    rows: list[list[object]] = [
+        [
+            f"pytest conformance ({compared})",
+            rates["ours"].median,
+            f"{rates['ours'].spread_percent:.0f}%",
+            summarise([r["requests"] for r in ours_runs]).median,
+            summarise([r["wall_s"] for r in ours_runs]).median,
+        ],
+        [
+            f"schemathesis (-n {max_examples})",
+            rates["schemathesis"].median,
+            f"{rates['schemathesis'].spread_percent:.0f}%",
+            summarise([r["requests"] for r in st_runs]).median,
+            summarise([r["wall_s"] for r in st_runs]).median,
+        ],
+    ]
+    print(format_table(["tool", "req/s median", "spread", "requests", "wall s"], rows))
+    print(
+        f"\nours/schemathesis: {ratio.median:.2f}x (per-round {ratio.minimum:.2f}-"
+        f"{ratio.maximum:.2f}), goal >= {GOAL_RATIO}: {'holds' if goal.holds else 'DOES NOT HOLD'}"
+    )
+    wall_rows: list[list[object]] = []
+    for profile, values in walls.items():
+        runs = target.runs[f"pytest conformance ({profile})"]
+        wall_rows.append(
+            [
+                profile,
+                _max_examples(profile),
+                summarise(values).median,
+                summarise([r["requests"] for r in runs]).median,
+            ]
+        )
+    print()
+    print(format_table(["profile", "max_examples", "wall s (median)", "requests"], wall_rows))
+    path = write_report(
+        NAME,
+        {
+            "machine": machine_info(
+                {"schemathesis": _version(schemathesis)},
+            ),
+            "method": (
+                "the sandbox behind a counting ASGI middleware; each tool run to completion in "
+                f"one process, alternated over {rounds} rounds; rate = requests the server "
+                "answered / wall time of the run (start-up included)"
+            ),
+            "compared_profile": compared,
+            "schemathesis_max_examples": max_examples,
+            "requests_per_s": {name: s.as_dict() for name, s in rates.items()},
+            "ratio_ours_to_schemathesis": ratio.as_dict(),
+            "profile_wall_s": {p: summarise(v).as_dict() for p, v in walls.items()},
+            "runs": target.runs,
+            "goals": [goal.as_dict()],
+            "all_goals_hold": goal.holds,
+        },
+    )
+    print(f"\nwrote {path}")
+    return 0
+
+
+def _version(executable: str) -> str | None:
+    try:
+        done = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
+
+
+if __name__ == "__main__":
+    run_main("bench_conformance", main)
