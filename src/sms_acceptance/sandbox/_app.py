@@ -83,6 +83,10 @@ class _Sandbox:
         self.credentials = CredentialCheck(config.accepted_authorizations)
         self.faults = FaultPlan(config.faults) if config.faults.enabled else None
         self.builder = AcceptedResponseBuilder(IdGenerator())
+        # Compile the schemas and validators now, not on the first request a client times.
+        warm_up = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "warm-up"}]}
+        judge_request(warm_up)
+        judge_request({"messages": [{}]})  # and the reference validator that explains failures
         # Answers that never change, serialised once.
         self.unauthorized = {
             outcome: _envelope_bytes("UNAUTHORIZED", outcome.value)
