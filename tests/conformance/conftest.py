@@ -187,3 +187,69 @@ def http_response(status: int, body: bytes, content_type: str = "application/jso
         f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     ).encode("ascii") + body
+
+
+class RecordingApp:
+    """ASGI middleware that keeps every request body an app received (to count what was sent)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.bodies: list[bytes] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def recording_receive() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self.bodies.append(b"".join(chunks))
+            return message
+
+        await self.app(scope, recording_receive, send)
+
+    def destinations(self) -> list[str]:
+        """Every `to` of every JSON request received."""
+        found: list[str] = []
+        for body in self.bodies:
+            try:
+                document = json.loads(body)
+            except ValueError:
+                continue
+            messages = document.get("messages") if isinstance(document, dict) else None
+            for message in messages if isinstance(messages, list) else []:
+                targets = message.get("destinations") if isinstance(message, dict) else None
+                for destination in targets if isinstance(targets, list) else []:
+                    if isinstance(destination, dict):
+                        found.append(str(destination.get("to")))
+        return found
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[int]:
+    """Serve an ASGI app with uvicorn on a free 127.0.0.1 port; yields the port."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="off", log_config=None, access_log=False, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(2000):
+        if server.started:
+            break
+        thread.join(0.005)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

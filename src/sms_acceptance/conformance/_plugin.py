@@ -215,9 +215,7 @@ class ConformancePlugin:
         if isinstance(outcome, TransportFailure) and (
             outcome.category.is_unreachable or outcome.category.value == "connect_timeout"
         ):
-            pytest.exit(
-                f"cannot reach {self.options.endpoint_url}: {outcome.message}", returncode=4
-            )
+            raise pytest.UsageError(f"cannot reach {self.options.endpoint_url}: {outcome.message}")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:

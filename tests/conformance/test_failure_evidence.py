@@ -1,0 +1,123 @@
+"""Against a broken server the run fails, names the check, and its evidence reproduces the bug.
+
+The broken server is the sandbox with one realistic bug (the client's `bulkId` is not echoed, S5).
+The failure carries the request (credential redacted), the response, the message, the seed and a
+`curl` that, run with `$SMS_ACCEPTANCE_AUTHORIZATION` set, shows the same bug again. The credential
+stays out of every artefact, and the HTML report shows the failure in a real browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sms_acceptance.sandbox import SandboxConfig, create_app
+
+from .conftest import SECRET, SuiteRun, run_suite, serving
+
+pytestmark = pytest.mark.slow
+
+
+class DropsClientBulkId:
+    """ASGI middleware: answers 200s with a fresh bulkId instead of the client's (breaks S5)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+
+        async def rewriting_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] == "http.response.body" and start:
+                body = message.get("body", b"")
+                if start["status"] == 200:
+                    document = json.loads(body)
+                    if "bulkId" in document:
+                        document["bulkId"] = "server-chosen-bulk-id"
+                    body = json.dumps(document).encode()
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                start.clear()
+                return
+            await send(message)
+
+        await self.app(scope, receive, rewriting_send)
+
+
+@pytest.fixture(scope="module")
+def broken_url() -> Iterator[str]:
+    app = DropsClientBulkId(create_app(SandboxConfig(authorization=SECRET)))
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    return run_suite(
+        "--base-url", broken_url, "--hypothesis-profile", "quick",
+        report_dir=tmp_path_factory.mktemp("broken-run"),
+    )  # fmt: skip
+
+
+def test_the_run_fails_naming_bulk_id_echoed(broken_run: SuiteRun) -> None:
+    assert broken_run.returncode == 1
+    assert broken_run.summary["verdict"] == "FAIL"
+    assert broken_run.failed_checks() == {"bulk_id_echoed"}
+
+
+def test_the_failure_carries_its_evidence(broken_run: SuiteRun) -> None:
+    failure = broken_run.check("bulk_id_echoed")["failures"][0]
+    assert failure["rule_id"] == "S5"
+    assert failure["level"] == "MUST"
+    assert "server-chosen-bulk-id" in failure["message"]
+    assert failure["request"]["headers"]["Authorization"] == "App ***"
+    assert '"bulkId"' in failure["request"]["body"]
+    assert failure["response"]["status"] == 200
+    assert failure["hypothesis_seed"] == broken_run.summary["hypothesis"]["seed"]
+    assert "$SMS_ACCEPTANCE_AUTHORIZATION" in failure["curl"]
+    assert f"--hypothesis-seed={failure['hypothesis_seed']}" in failure["reproduce"]
+
+
+def test_the_curl_reproduces_the_failure(broken_run: SuiteRun) -> None:
+    failure = broken_run.check("bulk_id_echoed")["failures"][0]
+    sent = json.loads(failure["request"]["body"])
+    environment = {**os.environ, "SMS_ACCEPTANCE_AUTHORIZATION": SECRET}
+    replay = subprocess.run(
+        ["bash", "-c", failure["curl"]],
+        capture_output=True, text=True, env=environment, timeout=30, check=True,
+    )  # fmt: skip
+    head, _, body = replay.stdout.partition("\n\n")  # text mode turned CRLF into LF
+    assert head.startswith("HTTP/1.1 200")
+    answer = json.loads(body)
+    assert answer["bulkId"] != sent["bulkId"]
+
+
+def test_no_artefact_and_no_output_holds_the_credential(broken_run: SuiteRun) -> None:
+    key = SECRET.split()[1]
+    for path in Path(broken_run.report_dir).iterdir():
+        assert key not in path.read_text(encoding="utf-8"), path.name
+    assert key not in broken_run.output
+
+
+def test_report_html_shows_the_failure_and_its_curl_in_a_real_browser(
+    broken_run: SuiteRun,
+    headless_browser: Any,  # tests/conftest.py's HeadlessBrowser
+) -> None:
+    dom = headless_browser.rendered_dom(broken_run.report_dir / "report.html")
+    assert ">FAIL<" in dom
+    assert 'id="failure-bulk_id_echoed-1"' in dom
+    assert "$SMS_ACCEPTANCE_AUTHORIZATION" in dom
