@@ -350,7 +350,7 @@ def test_R11_sendAt_in_the_documented_forms_past_or_within_180_days_is_clean(sen
     assert _judge(_request(sendAt=send_at)).is_clean
 
 
-@pytest.mark.parametrize("minutes", [2880, 2881, 10_000, 2**40])
+@pytest.mark.parametrize("minutes", [2880, 2881, 10_000, 2**40, 2**63 - 1])
 def test_R12_validityPeriod_above_2880_is_clean(minutes: int) -> None:
     assert _judge(_request(validityPeriod=minutes)).is_clean
 
@@ -393,6 +393,10 @@ def test_R13_one_thousand_destinations_in_total_is_clean() -> None:
         (_request(transliteration="KLINGON"), M + ".transliteration"),
         (_request(validityPeriod=0), M + ".validityPeriod"),
         (_request(validityPeriod=-5), M + ".validityPeriod"),
+        (_request(validityPeriod=2**63), M + ".validityPeriod"),
+        (_request(text=""), M + ".text"),
+        ({**_request(), "bulkId": ""}, "$.bulkId"),
+        (_request(destinations=[{"to": "1", "messageId": ""}]), D + "[0].messageId"),
         (_request(callbackData="c" * 4001), M + ".callbackData"),
         ({**_request(), "bulkId": "b" * 101}, "$.bulkId"),
         (_request(destinations=[{"to": "1", "messageId": "m" * 201}]), D + "[0].messageId"),
@@ -413,6 +417,10 @@ def test_R13_one_thousand_destinations_in_total_is_clean() -> None:
         "transliteration-unknown",
         "validityPeriod-zero",
         "validityPeriod-negative",
+        "validityPeriod-beyond-int64",
+        "text-empty",
+        "bulkId-empty",
+        "messageId-empty",
         "callbackData-4001",
         "bulkId-101",
         "messageId-201",
