@@ -36,6 +36,7 @@ from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._output import (
     REPO_ROOT,
+    REPORT_DIR,
     BenchmarkError,
     format_table,
     progress,
@@ -180,6 +181,9 @@ def main() -> int:
         default=None,
         help="comma-separated profiles to time (default quick,ci,thorough; --quick: quick)",
     )
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     compared = args.profile or ("quick" if args.quick else "ci")
@@ -291,6 +295,7 @@ def main() -> int:
             "goals": [goal.as_dict()],
             "all_goals_hold": goal.holds,
         },
+        report_dir=args.report_dir,
     )
     print(f"\nwrote {path}")
     return 0

@@ -48,7 +48,7 @@ from benchmarks._locust import locust_argv, read_stats
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._nginx import NginxTarget
-from benchmarks._output import REPO_ROOT, format_table, progress, run_main, write_report
+from benchmarks._output import REPO_ROOT, REPORT_DIR, format_table, progress, run_main, write_report
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential, json_headers
 from benchmarks._window import measure_window
@@ -159,6 +159,9 @@ def main() -> int:
         type=float,
         default=0.85,
         help="first open-model rate tried, as a share of the bare closed maximum (default 0.85)",
+    )
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
@@ -317,6 +320,7 @@ def main() -> int:
             "goals": [g.as_dict() for g in goals],
             "all_goals_hold": all(g.holds for g in goals),
         },
+        report_dir=args.report_dir,
     )
     print(f"\nwrote {path}")
     return 0

@@ -29,7 +29,14 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
-from benchmarks._output import BenchmarkError, format_table, progress, run_main, write_report
+from benchmarks._output import (
+    REPORT_DIR,
+    BenchmarkError,
+    format_table,
+    progress,
+    run_main,
+    write_report,
+)
 from benchmarks._payloads import SEED_REQUEST, encoded
 from benchmarks._processes import ServerProcess, free_port, rss_kib
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
@@ -113,6 +120,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--memory-requests", type=int, help="memory run length (default 1,000,000)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
@@ -223,6 +233,7 @@ def main() -> int:
             "goals": [g.as_dict() for g in goals],
             "all_goals_hold": all(g.holds for g in goals),
         },
+        report_dir=args.report_dir,
     )
     print(f"\nwrote {path}")
     return 0

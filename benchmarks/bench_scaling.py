@@ -35,7 +35,14 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, seconds_per_call, summarise
-from benchmarks._output import BenchmarkError, format_table, progress, run_main, write_report
+from benchmarks._output import (
+    REPORT_DIR,
+    BenchmarkError,
+    format_table,
+    progress,
+    run_main,
+    write_report,
+)
 from benchmarks._payloads import bulk_request, encoded, response_for
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._wrk import run_wrk
@@ -110,6 +117,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 rounds, short timings")
     parser.add_argument("--rounds", type=int, help="rounds per step and size (default 5)")
     parser.add_argument("--skip-sandbox", action="store_true", help="library steps only")
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 5)
     budget = 0.05 if args.quick else 0.2
@@ -175,6 +185,7 @@ def main() -> int:
             "goals": [g.as_dict() for g in goals],
             "all_goals_hold": all(g.holds for g in goals),
         },
+        report_dir=args.report_dir,
     )
     print(f"\nwrote {path}")
     return 0

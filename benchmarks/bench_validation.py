@@ -29,7 +29,14 @@ import orjson
 
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
-from benchmarks._output import BenchmarkError, format_table, progress, run_main, write_report
+from benchmarks._output import (
+    REPORT_DIR,
+    BenchmarkError,
+    format_table,
+    progress,
+    run_main,
+    write_report,
+)
 from benchmarks._payloads import SEED_RESPONSES, bulk_request, encoded, response_for
 
 NAME = "validation"
@@ -78,6 +85,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rounds of 0.05 s timings")
     parser.add_argument("--rounds", type=int, help="alternating rounds per body (default 7)")
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.25
@@ -159,6 +169,7 @@ def main() -> int:
             "goals": [g.as_dict() for g in goals],
             "all_goals_hold": all(g.holds for g in goals),
         },
+        report_dir=args.report_dir,
     )
     print(f"\nwrote {path}")
     return 0
