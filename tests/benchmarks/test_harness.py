@@ -1,0 +1,152 @@
+"""The benchmark harness: summaries, alternation, goals, tables, and the servers it starts.
+
+No timing is asserted anywhere: these tests check that the harness measures what it says it
+measures (counts, orders, escapes), never how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+Loader = Callable[[str], ModuleType]
+
+
+def test_summary_has_median_range_and_spread(bench_module: Loader) -> None:
+    measure = bench_module("_measure")
+    summary = measure.summarise([10.0, 12.0, 8.0, 11.0, 9.0])
+    assert (summary.median, summary.minimum, summary.maximum) == (10.0, 8.0, 12.0)
+    assert summary.spread_percent == pytest.approx(40.0)
+    assert summary.as_dict()["samples"] == [10.0, 12.0, 8.0, 11.0, 9.0]
+
+
+def test_summary_of_nothing_is_an_error(bench_module: Loader) -> None:
+    with pytest.raises(ValueError, match="no samples"):
+        bench_module("_measure").summarise([])
+
+
+def test_ratios_pair_samples_of_the_same_round(bench_module: Loader) -> None:
+    ratios = bench_module("_measure").ratios([2.0, 6.0, 3.0], [1.0, 2.0, 3.0])
+    assert ratios.samples == (2.0, 3.0, 1.0)
+    assert ratios.median == 2.0
+
+
+def test_alternate_flips_the_order_every_round(bench_module: Loader) -> None:
+    calls: list[str] = []
+
+    def contender(name: str) -> Callable[[], float]:
+        def sample() -> float:
+            calls.append(name)
+            return float(len(calls))
+
+        return sample
+
+    samples = bench_module("_measure").alternate({"a": contender("a"), "b": contender("b")}, 3)
+    assert calls == ["a", "b", "b", "a", "a", "b"]
+    assert samples == {"a": [1.0, 4.0, 5.0], "b": [2.0, 3.0, 6.0]}
+
+
+def test_goal_holds_on_its_side_of_the_threshold(bench_module: Loader) -> None:
+    goal = bench_module("_measure").Goal
+    assert goal("g", "s", measured=0.9, threshold=0.9, comparison=">=").holds
+    assert not goal("g", "s", measured=0.89, threshold=0.9, comparison=">=").holds
+    assert goal("g", "s", measured=0.04, threshold=0.05, comparison="<=").holds
+    assert not goal("g", "s", measured=0.06, threshold=0.05, comparison="<=").as_dict()["holds"]
+
+
+def test_seconds_per_call_counts_calls_not_loops(bench_module: Loader) -> None:
+    calls: list[int] = []
+    per_call = bench_module("_measure").seconds_per_call(lambda: calls.append(1), budget_s=0.01)
+    assert per_call > 0
+    assert len(calls) > 1
+
+
+def test_table_aligns_numbers_right(bench_module: Loader) -> None:
+    table = bench_module("_output").format_table(["name", "req/s"], [["a", 12345.0], ["bb", 7.5]])
+    lines = table.splitlines()
+    assert lines[0].split() == ["name", "req/s"]
+    assert lines[2].endswith("12,345")
+    assert lines[3].endswith("  7.50")
+
+
+def test_missing_tool_is_a_one_line_error_with_the_fix(bench_module: Loader) -> None:
+    output = bench_module("_output")
+    with pytest.raises(output.BenchmarkError, match="apt-get install nothing-here"):
+        output.require_executable("no-such-tool-sms-bench", "apt-get install nothing-here")
+
+
+def test_report_records_the_benchmark_and_its_payload(bench_module: Loader, tmp_path: Path) -> None:
+    path = bench_module("_output").write_report("demo", {"goals": []}, report_dir=tmp_path)
+    document = json.loads(path.read_text())
+    assert document["benchmark"] == "demo"
+    assert document["goals"] == []
+
+
+def test_machine_info_names_cpus_memory_and_libraries(bench_module: Loader) -> None:
+    info = bench_module("_machine").machine_info()
+    assert info["nproc"] >= 1
+    assert info["memory_mib"] > 0
+    assert info["libraries"]["locust"]
+    assert info["python"].startswith("CPython")
+
+
+def test_nginx_body_escapes_quotes_and_refuses_variables(bench_module: Loader) -> None:
+    nginx = bench_module("_nginx")
+    assert nginx._nginx_string("it's \\u0131") == "it\\'s \\\\u0131"
+    with pytest.raises(bench_module("_output").BenchmarkError, match="nginx variables"):
+        nginx._nginx_string('{"price": "$5"}')
+
+
+def test_lua_long_string_survives_closing_brackets(bench_module: Loader) -> None:
+    quoted = bench_module("_wrk")._lua_long_string("a]]b]=]c")
+    assert quoted == "[==[a]]b]=]c]==]"
+
+
+def test_bulk_request_has_the_asked_destinations_and_distinct_numbers(
+    bench_module: Loader,
+) -> None:
+    payloads = bench_module("_payloads")
+    request = payloads.bulk_request(10, messages=3)
+    numbers = [d["to"] for m in request["messages"] for d in m["destinations"]]
+    assert len(numbers) == len(set(numbers)) == 10
+    response = payloads.response_for(request)
+    assert [entry["to"] for entry in response["messages"]] == numbers
+
+
+@pytest.mark.usefixtures("nginx_and_wrk")
+def test_nginx_answers_the_fixed_body_and_logs_each_answer(bench_module: Loader) -> None:
+    nginx = bench_module("_nginx")
+    body = json.dumps({"messages": [{"to": "41793026727", "text": "it's"}]})
+    with nginx.NginxTarget(body, count=True) as target:
+        target.answers_log.write_bytes(b"")
+        for _ in range(3):
+            request = urllib.request.Request(target.url, data=b"{}", method="POST")
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"] == "application/json"
+                assert response.read() == body.encode()
+        assert len(target.answers_log.read_text().split()) == 3
+
+
+@pytest.mark.usefixtures("nginx_and_wrk")
+def test_wrk_counts_every_request_nginx_answered(bench_module: Loader) -> None:
+    nginx, wrk = bench_module("_nginx"), bench_module("_wrk")
+    with nginx.NginxTarget("{}", count=True) as target:
+        target.answers_log.write_bytes(b"")
+        result = wrk.run_wrk(target.url, b'{"a": 1}', {"X-Test": "1"}, duration_s=1, connections=2)
+        answered = len(target.answers_log.read_text().split())
+    assert result.requests > 0
+    assert result.non_2xx == 0
+    # wrk counts the answers it read; nginx may have logged one more still in flight at the end.
+    assert answered - 2 <= result.requests <= answered
+
+
+def test_wrk_refuses_a_non_loopback_url(bench_module: Loader, tmp_path: Path) -> None:
+    wrk = bench_module("_wrk")
+    with pytest.raises(bench_module("_output").BenchmarkError, match="non-loopback"):
+        wrk.wrk_argv(tmp_path / "x.lua", "http://192.0.2.1/", duration_s=1, connections=1)
