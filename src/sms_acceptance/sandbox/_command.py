@@ -167,13 +167,13 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def run(args: argparse.Namespace, error: argparse.ArgumentParser) -> int:
-    """Serve until interrupted; bad options and a busy port end with `error.error` (exit 2)."""
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Serve until interrupted; bad options and a busy port end with `parser.error` (exit 2)."""
     try:
         config = config_from_arguments(args)
         sock = bind_socket(args.host, args.port)
     except (ValueError, SandboxStartError) as problem:
-        error.error(str(problem))
+        parser.error(str(problem))
     _configure_logging(args.log_level, config)
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found: this
     # one, so that a terminated sandbox exits with status 0 rather than "killed by SIGTERM".
