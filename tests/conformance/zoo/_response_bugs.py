@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
 from sms_acceptance._segmentation import segment_count
 
 from ._exchange import Bug, CapturedRequest, CapturedResponse, Forward, destinations_in_order
@@ -347,12 +348,19 @@ sms_count_ignores_ucs2 = _recount(
 )
 
 
+_GSM_BASIC = characters(DEFAULT_ALPHABET) - {ESCAPE}
+_GSM_EXTENSION = characters(DEFAULT_EXTENSION) - {ESCAPE}
+
+
 def _per_160(message: dict[str, Any]) -> int | None:
-    """The single-part capacity used for every part: ⌈n / 160⌉ for a plain ASCII text."""
+    """The single-part capacity used for every part: ⌈septets / 160⌉ for a GSM-7 text."""
     text = _text(message)
-    if text is None or not text or not all(c.isascii() and c not in "[]{}\\^~|`" for c in text):
+    if not text or "language" in message or "transliteration" in message:
         return None
-    return math.ceil(len(text) / 160)
+    if not all(c in _GSM_BASIC or c in _GSM_EXTENSION for c in text):
+        return None
+    septets = sum(2 if c in _GSM_EXTENSION and c not in _GSM_BASIC else 1 for c in text)
+    return math.ceil(septets / 160)
 
 
 sms_count_160_per_part = _recount(
