@@ -7,6 +7,7 @@ measures (counts, orders, escapes), never how fast anything is.
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,10 @@ def test_nginx_answers_the_fixed_body_and_logs_each_answer(bench_module: Loader)
                 assert response.status == 200
                 assert response.headers["Content-Type"] == "application/json"
                 assert response.read() == body.encode()
+        # nginx logs an answer just after sending it: give the last line a moment to land.
+        deadline = time.monotonic() + 5
+        while len(target.answers_log.read_text().split()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(target.answers_log.read_text().split()) == 3
 
 
@@ -139,6 +144,7 @@ def test_wrk_counts_every_request_nginx_answered(bench_module: Loader) -> None:
     with nginx.NginxTarget("{}", count=True) as target:
         target.answers_log.write_bytes(b"")
         result = wrk.run_wrk(target.url, b'{"a": 1}', {"X-Test": "1"}, duration_s=1, connections=2)
+        time.sleep(0.2)  # nginx logs an answer just after sending it
         answered = len(target.answers_log.read_text().split())
     assert result.requests > 0
     assert result.non_2xx == 0
