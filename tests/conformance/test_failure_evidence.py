@@ -67,9 +67,11 @@ def broken_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    report_dir = tmp_path_factory.mktemp("broken-run")
     return run_suite(
         "--base-url", broken_url, "--hypothesis-profile", "quick",
-        report_dir=tmp_path_factory.mktemp("broken-run"),
+        "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked for leaks too
+        report_dir=report_dir,
     )  # fmt: skip
 
 

@@ -1,0 +1,78 @@
+"""The suite keeps its verdict however users run it: xdist, Locust's plugin, --level, profiles.
+
+Each runs the real command line against the sandbox (quick profile, bounded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sms_acceptance.conformance import CHECKS
+
+from .conftest import SuiteRun
+
+pytestmark = pytest.mark.slow
+
+
+def test_xdist_workers_merge_into_one_complete_summary(
+    suite: Callable[..., SuiteRun], sandbox_url: str
+) -> None:
+    run = suite("--base-url", sandbox_url, "--hypothesis-profile", "quick", "-n", "2")
+    assert run.returncode == 0, run.output[-3000:]
+    summary = run.summary
+    assert summary["verdict"] == "PASS"
+    assert [c["name"] for c in summary["checks"]] == [c.name for c in CHECKS]
+    assert all(c["exercised"] > 0 and c["verdict"] == "PASS" for c in summary["checks"])
+    # Every test of the suite reported back to the controller, not one worker's share.
+    assert summary["tests"]["passed"] + summary["tests"]["skipped"] >= 80
+
+
+def test_locust_pytest_plugin_active_does_not_interfere(
+    suite: Callable[..., SuiteRun], sandbox_url: str
+) -> None:
+    run = suite(
+        "--base-url", sandbox_url, "--hypothesis-profile", "quick", "-p", "locust",
+        "-k", "A5_configured or seed or A1",
+    )  # fmt: skip
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.summary["tests"]["passed"] == 3
+
+
+def test_level_must_runs_only_must_checks(suite: Callable[..., SuiteRun], sandbox_url: str) -> None:
+    run = suite(
+        "--base-url", sandbox_url, "--hypothesis-profile", "quick", "--level", "must",
+        "-k", "seed or A1 or R11 or R12",
+    )  # fmt: skip
+    assert run.returncode == 0, run.output[-3000:]
+    for check in run.summary["checks"]:
+        if check["level"] == "SHOULD":
+            assert check["verdict"] == "SKIP"
+            assert check["skip_reason"] == "excluded by --level must"
+    assert run.check("seed_reproduction")["verdict"] == "PASS"
+
+
+def test_declared_deviations_show_as_declared_not_pass(
+    suite: Callable[..., SuiteRun], sandbox_url: str, tmp_path: Path
+) -> None:
+    profile = tmp_path / "vendor.toml"
+    profile.write_text(
+        '[vendor]\nname = "Acme"\n[deviations]\nmax_destinations = 100\n'
+        '[[deviations.accepted_statuses]]\ngroup_id = 5\nid = 18\nnote = "trial accounts"\n',
+        encoding="utf-8",
+    )
+    run = suite(
+        "--base-url", sandbox_url, "--hypothesis-profile", "quick",
+        "--vendor-profile", str(profile), "-k", "bulk or A5_configured",
+    )  # fmt: skip
+    assert run.returncode == 0, run.output[-3000:]
+    summary = run.summary
+    assert summary["vendor_profile"]["name"] == "Acme"
+    assert {d["key"]: d["verdict"] for d in summary["deviations"]} == {
+        "max_destinations": "DECLARED",
+        "accepted_statuses": "DECLARED",
+    }
+    assert run.check("bulk_size_accepted")["verdict"] == "DECLARED"
+    assert run.check("status_group_accepting")["verdict"] == "DECLARED"
