@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import selectors
+import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,14 @@ def assert_rejected() -> Callable[[httpx.Response, str, str], None]:
     """`assert_rejected(response, "$.messages[0].flash", "R5")`: a 400 envelope whose
     `validationErrors` name a field under that JSONPath with a message citing the rule."""
     return _assert_rejected
+
+
+def read_line_within(process: subprocess.Popen[str], seconds: float = 20.0) -> str:
+    """The first stdout line of `process`, failing (not hanging) if none comes in `seconds`."""
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(seconds):
+            process.kill()
+            pytest.fail(f"no line on stdout within {seconds:g} s")
+    return process.stdout.readline()

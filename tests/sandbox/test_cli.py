@@ -16,7 +16,7 @@ import pytest
 
 from sms_acceptance.sandbox._command import AUTHORIZATION_ENV, READY_PREFIX
 
-from .conftest import ENDPOINT
+from .conftest import ENDPOINT, read_line_within
 
 KEY = "cli-test-key-5f1c0e"
 CLEAN = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
@@ -62,8 +62,7 @@ def serving(
         text=True,
     )
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
+        line = read_line_within(process)
         assert line.startswith(READY_PREFIX), line + (
             process.stderr.read() if process.stderr else ""
         )

@@ -15,7 +15,7 @@ from sms_acceptance.sandbox import SandboxConfig, running_sandbox
 from sms_acceptance.sandbox._app import REQUEST_LOGGER_NAME
 from sms_acceptance.sandbox._command import AUTHORIZATION_ENV, READY_PREFIX
 
-from .conftest import ENDPOINT
+from .conftest import ENDPOINT, read_line_within
 
 KEY = "log-test-key-c0ffee42"
 CREDENTIAL = f"App {KEY}"
@@ -72,8 +72,7 @@ def test_cli_at_debug_level_never_logs_the_credential() -> None:
         text=True,
     )
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
+        line = read_line_within(process)
         assert line.startswith(READY_PREFIX)
         exercise(line[len(READY_PREFIX) :].split()[0])
     finally:
