@@ -188,7 +188,9 @@ def test_R7_window_with_only_one_of_from_and_to_is_400(
 
 def test_R7_window_shorter_than_an_hour_is_400(post: Post, assert_rejected: Rejected) -> None:
     short = window(**{"from": {"hour": 6, "minute": 0}, "to": {"hour": 6, "minute": 59}})
-    assert_rejected(post(one_message(deliveryTimeWindow=short)), "$.messages[0]", "R7")
+    assert_rejected(
+        post(one_message(deliveryTimeWindow=short)), "$.messages[0].deliveryTimeWindow", "R7"
+    )
 
 
 # --- R8: sendAt that is not a date, or too far ahead -------------------------------------------
