@@ -124,8 +124,12 @@ class _Findings:
         return RequestVerdict(tuple(ordered), tuple(self.open_cases))
 
 
+class _NotJsonConstant(ValueError):
+    """Python's parser takes NaN and Infinity; JSON has no such values (R1)."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+    raise _NotJsonConstant(f"{name} is not a JSON value")
 
 
 def _parse(raw: bytes, findings: _Findings) -> tuple[bool, object]:
@@ -142,13 +146,12 @@ def _parse(raw: bytes, findings: _Findings) -> tuple[bool, object]:
         return True, json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         findings.violation("R1", "$", f"body is not JSON: {error.msg} at character {error.pos}")
+    except _NotJsonConstant as error:
+        findings.violation("R1", "$", f"body is not JSON: {error}")
     except RecursionError:
         findings.violation("R1", "$", "body is not JSON this server can read: nested too deeply")
-    except ValueError as error:
-        if "is not a JSON value" in str(error):
-            findings.violation("R1", "$", f"body is not JSON: {error}")
-        else:  # an integer with thousands of digits: valid JSON, beyond any server's integers
-            findings.open("$", "holds a number too large to read")
+    except ValueError:  # an integer of thousands of digits: JSON, but beyond any server's integers
+        findings.open("$", "holds a number too large to read")
     return False, None
 
 
@@ -194,7 +197,11 @@ _DATE_TIME_PARTS = re.compile(
 )
 
 
+_EXAMPLE = "2021-08-25T16:00:00.000+0000"
+
+
 def _check_send_at(value: str, path: str, now: datetime, findings: _Findings) -> None:
+    """R8 beyond the schema's pattern: a real calendar date, at most 180 days ahead; R11 forms."""
     patterns = _send_at_patterns()
     parts = _DATE_TIME_PARTS.fullmatch(value)
     if parts is None or patterns.any_date.fullmatch(value) is None:
@@ -228,9 +235,6 @@ def _check_send_at(value: str, path: str, now: datetime, findings: _Findings) ->
         findings.violation("R8", path, f"is more than 180 days ahead: {value!r}")
     elif ahead > SEND_AT_HORIZON - _HORIZON_MARGIN:
         findings.open(path, "sendAt within a day of the 180-day horizon")
-
-
-_EXAMPLE = "2021-08-25T16:00:00.000+0000"
 
 
 # --- deliveryTimeWindow (R7) -------------------------------------------------------------------
