@@ -9,6 +9,7 @@ reported in one line with the fix, never as a traceback.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -79,6 +80,8 @@ def write_report(name: str, payload: dict[str, Any], report_dir: Path = REPORT_D
     document = {
         "benchmark": name,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # How busy the machine was while measuring, next to the start's (in `machine`).
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         **payload,
     }
     path = report_dir / f"{name}.json"
