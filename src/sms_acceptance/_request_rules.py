@@ -24,7 +24,12 @@ from functools import cache
 from typing import Any, Literal
 
 from sms_acceptance._schema_store import load_schema
-from sms_acceptance._validation import fast_validator, json_path, schema_violations
+from sms_acceptance._validation import (
+    fast_validator,
+    json_path,
+    path_order,
+    schema_violations,
+)
 
 Level = Literal["MUST", "SHOULD"]
 
@@ -120,7 +125,9 @@ class _Findings:
         self.open_cases.setdefault(f"{path}: {why}")
 
     def verdict(self) -> RequestVerdict:
-        ordered = sorted(self.violations.values(), key=lambda v: (v.path, v.rule_id, v.message))
+        ordered = sorted(
+            self.violations.values(), key=lambda v: (path_order(v.path), v.rule_id, v.message)
+        )
         return RequestVerdict(tuple(ordered), tuple(self.open_cases))
 
 

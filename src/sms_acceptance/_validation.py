@@ -28,6 +28,7 @@ from sms_acceptance._schema_store import (
 )
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_DIGITS = re.compile(r"(\d+)")
 _MAX_SHOWN = 60  # characters of an offending value quoted in a message
 
 
@@ -58,6 +59,11 @@ def json_path(parts: Iterable[str | int]) -> str:
             escaped = part.replace("\\", "\\\\").replace("'", "\\'")
             out.append(f"['{escaped}']")
     return "".join(out)
+
+
+def path_order(path: str) -> list[str | int]:
+    """Sort key: ``$.messages[2]`` comes before ``$.messages[10]`` (indexes compare as numbers)."""
+    return [int(t) if t.isdigit() else t for t in _DIGITS.split(path)]
 
 
 def _shown(value: object) -> str:
@@ -193,7 +199,7 @@ def schema_violations(name: SchemaName, document: object) -> list[SchemaViolatio
     for error in _reference_validator(name).iter_errors(document):
         for violation in _violations_of(error, root_uri):
             found.setdefault((violation.path, violation.message, violation.rule_id), violation)
-    return sorted(found.values(), key=lambda v: (v.path, v.message, v.rule_id or ""))
+    return sorted(found.values(), key=lambda v: (path_order(v.path), v.message, v.rule_id or ""))
 
 
 class FastValidator:

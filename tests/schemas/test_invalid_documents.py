@@ -269,6 +269,13 @@ def test_every_violation_of_a_document_is_reported() -> None:
     }
 
 
+def test_violations_come_in_document_order_with_indexes_compared_as_numbers() -> None:
+    destinations = [{"to": str(i)} for i in range(11)]
+    destinations[2]["to"] = destinations[10]["to"] = 7  # type: ignore[assignment]
+    found = schema_violations("request", _request(destinations=destinations))
+    assert [v.path for v in found] == [f"{M}.destinations[2].to", f"{M}.destinations[10].to"]
+
+
 @pytest.mark.parametrize(
     ("parts", "expected"),
     [
