@@ -46,9 +46,27 @@ def _bound_arrays(node: Any, limits: dict[str, int]) -> None:
             _bound_arrays(value, limits)
 
 
+def _drop_open_properties(node: Any) -> None:
+    """Leave out optional properties the schema tags `x-rule: OPEN` (R13 covers the seed's fields;
+    whether a server takes the others, e.g. `sendingSpeedLimit`, is its choice)."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            required = set(node.get("required", []))
+            for name in [n for n, p in properties.items() if isinstance(p, dict)]:
+                if properties[name].get("x-rule") == "OPEN" and name not in required:
+                    del properties[name]
+        for value in node.values():
+            _drop_open_properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_open_properties(value)
+
+
 @functools.cache
 def _documents(max_messages: int, max_destinations: int) -> st.SearchStrategy[Any]:
     schema = copy.deepcopy(bundled_schema("request"))
+    _drop_open_properties(schema)
     _bound_arrays(schema, {"messages": max_messages, "destinations": max_destinations})
     return compile_schema(schema)
 
