@@ -38,10 +38,15 @@ def schema_dir() -> Path:
     A wheel installs them as ``sms_acceptance/schemas`` (pyproject force-include); an editable
     install of a checkout reads the top-level ``schemas/`` directly, so edits take effect at once.
     """
-    installed = Path(__file__).resolve().parent / "schemas"
+    return schema_dir_for(Path(__file__).resolve().parent)
+
+
+def schema_dir_for(package_dir: Path) -> Path:
+    """The schema folder for the package at ``package_dir`` (``.../sms_acceptance``)."""
+    installed = package_dir / "schemas"
     if (installed / "request.schema.json").is_file():
         return installed
-    checkout = Path(__file__).resolve().parents[2] / "schemas"
+    checkout = package_dir.parents[1] / "schemas"  # <checkout>/src/sms_acceptance
     if (checkout / "request.schema.json").is_file():
         return checkout
     raise SchemaStoreError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from jsonschema import Draft202012Validator
 from sms_acceptance._schema_store import (
     SCHEMA_NAMES,
     SchemaName,
+    SchemaStoreError,
     bundled_schema,
     load_schema,
     schema_dir,
+    schema_dir_for,
     schema_registry,
     schema_uri,
 )
@@ -143,6 +146,34 @@ def test_schema_dir_is_the_checkout_folder_in_an_editable_install() -> None:
     assert {p.name for p in schema_dir().glob("*.schema.json")} == {
         f"{n}.schema.json" for n in SCHEMA_NAMES
     }
+
+
+def _package_with_schemas(root: Path, schemas_at: Path | None) -> Path:
+    package = root / "src" / "sms_acceptance"
+    package.mkdir(parents=True)
+    if schemas_at is not None:
+        schemas_at.mkdir(parents=True, exist_ok=True)
+        (schemas_at / "request.schema.json").write_text("{}")
+    return package
+
+
+def test_schema_dir_prefers_the_copy_installed_inside_the_package(tmp_path: Path) -> None:
+    package = _package_with_schemas(tmp_path, tmp_path / "schemas")
+    (package / "schemas").mkdir()
+    (package / "schemas" / "request.schema.json").write_text("{}")
+    assert schema_dir_for(package) == package / "schemas"
+
+
+def test_schema_dir_falls_back_to_the_checkouts_top_level_folder(tmp_path: Path) -> None:
+    package = _package_with_schemas(tmp_path, tmp_path / "schemas")
+    assert schema_dir_for(package) == tmp_path / "schemas"
+
+
+def test_schema_dir_without_schemas_is_a_one_line_error(tmp_path: Path) -> None:
+    package = _package_with_schemas(tmp_path, None)
+    with pytest.raises(SchemaStoreError, match=r"schema files not found in .*incomplete") as error:
+        schema_dir_for(package)
+    assert "\n" not in str(error.value)
 
 
 def test_registry_resolves_the_relative_status_ref_from_the_response() -> None:
