@@ -237,7 +237,7 @@ def test_bundled_schemas_validate_like_the_originals(seed_examples: list[SeedExa
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(document=from_schema(bundled_schema("request")))
 def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: object) -> None:
     assert schema_violations("request", document) == []
@@ -245,7 +245,7 @@ def test_hypothesis_jsonschema_generates_requests_the_schema_accepts(document: o
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(document=from_schema(bundled_schema("response")))
 def test_hypothesis_jsonschema_generates_responses_the_schema_accepts(document: object) -> None:
     assert schema_violations("response", document) == []
