@@ -61,3 +61,12 @@ def test_host_without_a_credential_is_refused_with_one_line(run_locust: RunLocus
     assert run.returncode == 2
     assert "--host needs --authorization" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_report_dir_that_cannot_be_created_is_refused_before_the_run(
+    run_locust: RunLocust,
+) -> None:
+    run = run_locust("-t", "1s", "--report-dir", "/proc/no-such-dir/reports", "SingleDestination")
+    assert run.returncode == 2
+    assert "--report-dir '/proc/no-such-dir/reports' cannot be created" in run.stderr
+    assert "Traceback" not in run.stderr

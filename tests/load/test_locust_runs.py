@@ -92,7 +92,7 @@ def test_injected_stall_shows_in_corrected_percentiles_not_only_actual(
 ) -> None:
     host = sandbox_with(FaultConfig(stall_fraction=0.02, stall_seconds=0.4, seed=7))
     run = run_locust(
-        "--host", host, "-u", "1", "-r", "1", "-t", "4s", "--tags", "single",
+        "--host", host, "-u", "1", "-r", "1", "-t", "4s", "SingleDestination",
         env={"LOCUST_ARRIVAL_RATE": "40"},
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]

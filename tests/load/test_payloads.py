@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance.load import (
     bulk_payloads,
@@ -14,12 +16,14 @@ from sms_acceptance.load import (
 from sms_acceptance.load._payloads import destinations_of, with_destinations
 
 
+@pytest.mark.slow
 def test_same_seed_draws_the_same_requests() -> None:
     first = single_destination_payloads(4, seed=5)
     assert first == single_destination_payloads(4, seed=5)
     assert first != single_destination_payloads(4, seed=6)
 
 
+@pytest.mark.slow
 def test_R13_valid_scenarios_send_only_clean_requests() -> None:
     for payload in [*single_destination_payloads(4, 1), *scheduled_payloads(4, 1)]:
         assert not payload.expect_rejection

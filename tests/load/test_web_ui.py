@@ -20,6 +20,7 @@ def test_web_ui_page_never_contains_the_credential(tmp_path: object, free_port: 
     command = [
         str(LOCUST), "-f", str(LOADTESTS), "--web-host", "127.0.0.1",
         "--web-port", str(free_port), "--payload-pool", "4", "--report-dir", str(tmp_path),
+        "SingleDestination",
     ]  # fmt: skip
     process = subprocess.Popen(
         command,

@@ -25,6 +25,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
+
 FailureKind = Literal["transport", "http", "non_envelope", "schema_invalid", "accepted_invalid"]
 
 _EXCERPT_CHARS = 400
@@ -72,9 +74,12 @@ def envelope_message_id(body: bytes) -> str | None:
     from sms_acceptance._envelope import parse_error_envelope
 
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
     envelope = parse_error_envelope(document)
     return None if envelope is None else envelope.message_id
 

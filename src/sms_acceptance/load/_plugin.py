@@ -23,6 +23,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import gevent
@@ -108,6 +109,11 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
             authorization = f"App {secrets.token_hex(16)}"
             # Forwarded to workers with the other options (never printed: not in the web UI).
             parsed.authorization = authorization
+    if not is_worker:
+        try:
+            Path(options.report_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _refuse(f"--report-dir {options.report_dir!r} cannot be created: {error.strerror}")
     run = LoadRun(options, authorization or "App worker-awaiting-master")
     attach_run(environment, run)
     if host:

@@ -97,7 +97,7 @@ class SmsSendUser(FastHttpUser):
             else:
                 response.failure(failure.describe())
         run.latency.record(
-            int(time.time()),
+            int(ended + run.wall_clock_offset),
             int((ended - started) * 1_000_000),
             int((ended - intended) * 1_000_000),
             failure is not None,
