@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from sms_acceptance._schema_store import (
 )
 from sms_acceptance._validation import fast_validator, schema_violations
 
-from .conftest import SeedExample
+from .conftest import SEED_PATH, SeedExample
+
+RULES_PATH = SEED_PATH.parents[1] / "reference" / "rules.md"
 
 # Keywords that constrain an instance: a schema holding one must say which rule it encodes.
 _CONSTRAINTS = frozenset(
@@ -114,6 +117,34 @@ def test_every_constraint_carries_a_known_rule_id(name: SchemaName) -> None:
             unknown.append(f"{path}: {schema['x-rule']}")
     assert untagged == []
     assert unknown == []
+
+
+def _x_annotations(node: Any, key: str) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get(key), str):
+            yield node[key]
+        for value in node.values():
+            yield from _x_annotations(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _x_annotations(value, key)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_source_names_the_seed_provider_facts_or_rules(name: SchemaName) -> None:
+    sources = list(_x_annotations(load_schema(name), "x-source"))
+    assert sources
+    assert [s for s in sources if not re.search(r"\bseed\b|provider-facts §|rules\.md", s)] == []
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_rule_id_is_a_rule_of_rules_md(name: SchemaName) -> None:
+    if not RULES_PATH.is_file():
+        pytest.fail(f"rules.md is missing: {RULES_PATH.resolve()}", pytrace=False)
+    defined = set(re.findall(r"^\| ([RSE][0-9]+) \|", RULES_PATH.read_text(), re.MULTILINE))
+    used = set(_x_annotations(load_schema(name), "x-rule")) - {"OPEN"}
+    assert used
+    assert used <= defined
 
 
 def test_response_schema_refers_to_the_status_file_by_relative_ref() -> None:
