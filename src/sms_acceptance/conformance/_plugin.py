@@ -176,12 +176,12 @@ class ConformancePlugin:
         from sms_acceptance.sandbox import SandboxConfig, SandboxStartError, running_sandbox
 
         authorization = self.options.authorization or f"App {secrets.token_hex(24)}"
-        config = SandboxConfig(
-            authorization=authorization, endpoint_path=self.options.endpoint_path
-        )
         try:
+            config = SandboxConfig(
+                authorization=authorization, endpoint_path=self.options.endpoint_path
+            )
             sandbox = self._stack.enter_context(running_sandbox(config))
-        except SandboxStartError as error:
+        except (SandboxStartError, ValueError) as error:
             raise pytest.UsageError(f"cannot start the embedded sandbox: {error}") from None
         self.embedded_sandbox = True
         self.options = dataclasses.replace(

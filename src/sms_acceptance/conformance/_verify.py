@@ -94,7 +94,8 @@ def _pair(
 
 
 def _short(value: object, limit: int = 200) -> str:
-    text = repr(value)
+    """A readable excerpt: bytes as text (what the server sent), other values as JSON-ish repr."""
+    text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -448,6 +449,10 @@ class Verification:
         if response is None:
             return
         auth = self.exchange.request.auth.describe()
+        if response.status >= 500:
+            # A server error is not "ignoring" the credential: not_a_server_error has it.
+            self.envelope(response)
+            return
         self.check(
             "ignored_auth",
             response.status == 401,
