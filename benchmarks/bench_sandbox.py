@@ -11,7 +11,9 @@ requests (`--memory-requests`), each with a distinct text, bulkId and messageId 
 content can hide growth; its resident memory is sampled as it goes and must stay flat (the end no
 more than 5 % above the sample taken after the first tenth).
 
-    python benchmarks/bench_sandbox.py [--quick] [--skip-memory]
+    python benchmarks/bench_sandbox.py [--quick] [--skip-memory | --skip-throughput]
+
+The throughput figures go to `sandbox.json`, the memory run to `sandbox_memory.json`.
 """
 
 from __future__ import annotations
@@ -110,6 +112,89 @@ def _memory_run(
     return figures, goal
 
 
+def _throughput(
+    sandbox_url: str,
+    request: bytes,
+    headers: dict[str, str],
+    temp: Path,
+    reply: bytes,
+    *,
+    rounds: int,
+    duration: int,
+    connections: int,
+) -> dict[str, Any]:
+    """Sandbox and floor under wrk, alternated; the figures for `sandbox.json`."""
+    body_file = temp / "reply.json"
+    body_file.write_bytes(reply)
+    floor_port = free_port()
+    floor = ServerProcess(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("_floor_server.py")),
+            "--port",
+            str(floor_port),
+            "--body-file",
+            str(body_file),
+        ],
+        port=floor_port,
+        what="floor server",
+        log_path=temp / "floor.log",
+    )
+    with floor:
+        contenders = {
+            "sandbox": (sandbox_url, "the sandbox"),
+            "floor": (floor.base_url + ENDPOINT_PATH, "the floor server"),
+        }
+        for url, what in contenders.values():  # warm-up, not recorded
+            _checked(run_wrk(url, request, headers, duration_s=2, connections=8), what)
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
+
+        def sample(name: str) -> float:
+            url, what = contenders[name]
+            result = _checked(
+                run_wrk(url, request, headers, duration_s=duration, connections=connections),
+                what,
+            )
+            runs[name].append(result.as_dict())
+            return result.requests_per_s
+
+        samples = alternate(
+            {name: functools.partial(sample, name) for name in contenders},
+            rounds,
+            on_sample=lambda n, r, v: progress(f"{NAME}: round {r + 1} {n}: {v:,.0f} req/s"),
+        )
+    rps = {name: summarise(values) for name, values in samples.items()}
+    ratio = ratios(samples["sandbox"], samples["floor"])
+    goal = Goal(
+        name="sandbox/floor req/s",
+        statement="sandbox req/s >= 0.5 x the same starlette+uvicorn stack sending fixed bytes",
+        measured=ratio.median,
+        threshold=GOAL_RATIO,
+        comparison=">=",
+    )
+    rows: list[list[object]] = [
+        [name, s.median, s.minimum, s.maximum, f"{s.spread_percent:.0f}%"]
+        for name, s in rps.items()
+    ]
+    print(format_table(["server", "req/s median", "min", "max", "spread"], rows))
+    print(
+        f"\nsandbox/floor: {ratio.median:.2f}x "
+        f"(per-round {ratio.minimum:.2f}-{ratio.maximum:.2f}), "
+        f"goal >= {GOAL_RATIO}: {'holds' if goal.holds else 'DOES NOT HOLD'}"
+    )
+    return {
+        "method": (
+            f"wrk -t1 -c{connections} -d{duration}s POSTing the seed request, sandbox and "
+            f"floor alternated over {rounds} rounds; ratio = per-round sandbox/floor"
+        ),
+        "requests_per_s": {name: s.as_dict() for name, s in rps.items()},
+        "wrk_runs": runs,
+        "ratio_sandbox_to_floor": ratio.as_dict(),
+        "goals": [goal.as_dict()],
+        "all_goals_hold": goal.holds,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -120,6 +205,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--memory-requests", type=int, help="memory run length (default 1,000,000)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
+    parser.add_argument(
+        "--skip-throughput", action="store_true", help="only the memory run (sandbox_memory.json)"
+    )
     parser.add_argument(
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
@@ -138,104 +226,47 @@ def main() -> int:
             status, reply = post(sandbox_url, request, credential)
             if status != 200:
                 raise BenchmarkError(f"the sandbox answered the seed request with {status}")
-            body_file = temp / "reply.json"
-            body_file.write_bytes(reply)
-            floor_port = free_port()
-            floor = ServerProcess(
-                [
-                    sys.executable,
-                    str(Path(__file__).with_name("_floor_server.py")),
-                    "--port",
-                    str(floor_port),
-                    "--body-file",
-                    str(body_file),
-                ],
-                port=floor_port,
-                what="floor server",
-                log_path=temp / "floor.log",
-            )
-            with floor:
-                floor_url = floor.base_url + ENDPOINT_PATH
-                contenders = {
-                    "sandbox": (sandbox_url, "the sandbox"),
-                    "floor": (floor_url, "the floor server"),
-                }
-                for url, what in contenders.values():  # warm-up, not recorded
-                    _checked(run_wrk(url, request, headers, duration_s=2, connections=8), what)
-                runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
-
-                def sample(name: str) -> float:
-                    url, what = contenders[name]
-                    result = _checked(
-                        run_wrk(
-                            url, request, headers, duration_s=duration, connections=args.connections
-                        ),
-                        what,
-                    )
-                    runs[name].append(result.as_dict())
-                    return result.requests_per_s
-
-                samples = alternate(
-                    {name: functools.partial(sample, name) for name in contenders},
-                    rounds,
-                    on_sample=lambda n, r, v: progress(
-                        f"{NAME}: round {r + 1} {n}: {v:,.0f} req/s"
-                    ),
+            if not args.skip_throughput:
+                figures = _throughput(
+                    sandbox_url,
+                    request,
+                    headers,
+                    temp,
+                    reply,
+                    rounds=rounds,
+                    duration=duration,
+                    connections=args.connections,
                 )
-            memory: dict[str, Any] | None = None
-            memory_goal: Goal | None = None
+                path = write_report(
+                    NAME, {"machine": machine_info(), **figures}, report_dir=args.report_dir
+                )
+                print(f"\nwrote {path}")
             if not args.skip_memory:
                 memory, memory_goal = _memory_run(
                     sandbox, sandbox_url, headers, memory_requests, args.connections
                 )
-
-    rps = {name: summarise(values) for name, values in samples.items()}
-    ratio = ratios(samples["sandbox"], samples["floor"])
-    goals = [
-        Goal(
-            name="sandbox/floor req/s",
-            statement="sandbox req/s >= 0.5 x the same starlette+uvicorn stack sending fixed bytes",
-            measured=ratio.median,
-            threshold=GOAL_RATIO,
-            comparison=">=",
-        )
-    ]
-    rows: list[list[object]] = [
-        [name, s.median, s.minimum, s.maximum, f"{s.spread_percent:.0f}%"]
-        for name, s in rps.items()
-    ]
-    print(format_table(["server", "req/s median", "min", "max", "spread"], rows))
-    print(
-        f"\nsandbox/floor: {ratio.median:.2f}x "
-        f"(per-round {ratio.minimum:.2f}-{ratio.maximum:.2f}), "
-        f"goal >= {GOAL_RATIO}: {'holds' if goals[0].holds else 'DOES NOT HOLD'}"
-    )
-    if memory is not None and memory_goal is not None:
-        goals.append(memory_goal)
-        print(
-            f"memory: RSS {memory['rss_after_first_tenth_kib'] / 1024:.1f} MiB after the first "
-            f"tenth, {memory['rss_final_kib'] / 1024:.1f} MiB after {memory['requests']:,} "
-            f"requests (x{memory['growth_ratio']:.3f}): "
-            f"{'flat' if memory_goal.holds else 'GROWING'}"
-        )
-    path = write_report(
-        NAME,
-        {
-            "machine": machine_info(),
-            "method": (
-                f"wrk -t1 -c{args.connections} -d{duration}s POSTing the seed request, sandbox and "
-                f"floor alternated over {rounds} rounds; ratio = per-round sandbox/floor"
-            ),
-            "requests_per_s": {name: s.as_dict() for name, s in rps.items()},
-            "wrk_runs": runs,
-            "ratio_sandbox_to_floor": ratio.as_dict(),
-            "memory": memory,
-            "goals": [g.as_dict() for g in goals],
-            "all_goals_hold": all(g.holds for g in goals),
-        },
-        report_dir=args.report_dir,
-    )
-    print(f"\nwrote {path}")
+                print(
+                    f"\nmemory: RSS {memory['rss_after_first_tenth_kib'] / 1024:.1f} MiB after "
+                    f"the first tenth, {memory['rss_final_kib'] / 1024:.1f} MiB after "
+                    f"{memory['requests']:,} requests (x{memory['growth_ratio']:.3f}): "
+                    f"{'flat' if memory_goal.holds else 'GROWING'}"
+                )
+                path = write_report(
+                    f"{NAME}_memory",
+                    {
+                        "machine": machine_info(),
+                        "method": (
+                            f"wrk -t1 -c{args.connections} in chunks, every request with a "
+                            "distinct text, bulkId and messageId; VmRSS of the sandbox process "
+                            "after each chunk"
+                        ),
+                        "memory": memory,
+                        "goals": [memory_goal.as_dict()],
+                        "all_goals_hold": memory_goal.holds,
+                    },
+                    report_dir=args.report_dir,
+                )
+                print(f"wrote {path}")
     return 0
 
 
