@@ -118,6 +118,7 @@ class CorrectServer:
     serve: ServerFactory = field(repr=False)
     choices: str
     scheme: Scheme = "App"
+    select: tuple[str, ...] = ()  # the whole suite unless the choice concerns one part of it
 
 
 # Parts of the suite, by test file (one family each) and test name.
@@ -278,6 +279,7 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         _sandbox_with(faithful),
         "the sandbox configured with a Basic credential (A5)",
         scheme="Basic",
+        select=(*_AUTH, _POSITIVE, "-k", "A1 or A2 or A3 or A5 or R10"),
     ),
 )
 

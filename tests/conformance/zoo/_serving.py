@@ -39,7 +39,10 @@ def serve_asgi(app: ASGIApp) -> Iterator[str]:
     port = sock.getsockname()[1]
     # log_level critical: a broken server that raises (the non-ASCII bug) is expected to; its
     # traceback belongs to the bug, not to the test output.
-    config = uvicorn.Config(app, log_level="critical", access_log=False, lifespan="on")
+    # A graceful shutdown bounded at 1 s: a stalled request must not hold the test up.
+    config = uvicorn.Config(
+        app, log_level="critical", access_log=False, lifespan="on", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"zoo-asgi-{port}", daemon=True

@@ -130,6 +130,7 @@ def run_suite_once(
     serve: ServeFactory,
     authorization: str,
     select: tuple[str, ...] = (),
+    options: tuple[str, ...] = (),
 ) -> SuiteRun:
     """The suite run against server `key`, done once per test session whatever asks for it.
 
@@ -139,7 +140,7 @@ def run_suite_once(
 
     `select` narrows the run to the part of the suite that exercises a broken server's check (a
     whole run costs some 15 s, and the zoo has fifty servers); with SMS_ACCEPTANCE_ZOO_FULL_SUITE=1
-    every server gets the whole suite.
+    every server gets the whole suite. `options` are passed in either case.
     """
     if os.environ.get(FULL_SUITE_ENV_VAR) == "1":
         select = ()
@@ -150,7 +151,7 @@ def run_suite_once(
         if not outcome.exists():
             report_dir = cache_dir / key
             with serve(authorization) as base_url:
-                run = run_suite(base_url, authorization, report_dir, extra_args=select)
+                run = run_suite(base_url, authorization, report_dir, extra_args=(*select, *options))
             outcome.write_text(
                 json.dumps(
                     {

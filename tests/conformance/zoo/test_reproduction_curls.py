@@ -25,6 +25,8 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("curl") is None, reason="the curl binary is not installed"),
 ]
 
+# Servers the suite does not catch yet (FINDINGS.md 2): their reports hold no failure to replay.
+_NOTHING_TO_REPLAY = frozenset({"sms_count_160_per_part", "sms_count_ignores_language"})
 _PER_CHECK = 2
 _PER_SERVER = 6
 _TIMEOUT_CATEGORIES = frozenset({"read_timeout", "deadline", "connect_timeout"})
@@ -32,7 +34,7 @@ _NO_ANSWER_CATEGORIES = frozenset({"reset", "protocol_error", "connect_refused"}
 
 
 def _sample(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A few replayable failures per check; timeouts cost seconds each, so at most two of them."""
+    """A few replayable failures per check; a timeout costs seconds, so at most one of them."""
     chosen: list[dict[str, Any]] = []
     per_check: dict[str, int] = {}
     timeouts = 0
@@ -43,7 +45,7 @@ def _sample(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if per_check.get(failure["check"], 0) >= _PER_CHECK:
             continue
         if failure.get("category") in _TIMEOUT_CATEGORIES:
-            if timeouts >= 2:
+            if timeouts >= 1:
                 continue
             timeouts += 1
         per_check[failure["check"]] = per_check.get(failure["check"], 0) + 1
@@ -96,7 +98,9 @@ def _assert_reproduces(failure: dict[str, Any], outcome: CurlOutcome) -> None:
             assert len(then["messages"]) == len(now["messages"]), f"{where}: entry counts differ"
 
 
-@pytest.mark.parametrize("server", BROKEN_SERVERS, ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "server", [s for s in BROKEN_SERVERS if s.name not in _NOTHING_TO_REPLAY], ids=lambda s: s.name
+)
 def test_reproduction_curls_reproduce_their_failures(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
