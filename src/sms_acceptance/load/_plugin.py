@@ -18,6 +18,7 @@ kit's only way in; Locust itself is not patched). What happens when:
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import secrets
 import sys
@@ -78,8 +79,6 @@ def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
 
 
 def _to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> PreparedRequest:
-    import json
-
     try:
         request = json.loads(payload.body)
     except ValueError:
@@ -118,12 +117,15 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
     attach_run(environment, run)
     if host:
         _check_live_target(run, str(host))
-    elif not is_worker:
-        _start_sandbox(environment, run)
     if runner is not None and is_worker:
         runner.register_message(_RUN_MESSAGE, _on_run_message)
     else:
-        _prepare_payloads(run, list(environment.user_classes))
+        try:
+            _prepare_payloads(run, list(environment.user_classes))
+        except RuntimeError as error:
+            _refuse(f"could not prepare the payloads: {error}")
+        if not host:
+            _start_sandbox(environment, run)
     # Generation blocked the gevent loop for seconds; without this its cached clock is stale and
     # Locust's `--run-time` timer (armed next, from that clock) would fire at once.
     gevent.get_hub().loop.update_now()
