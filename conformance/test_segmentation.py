@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from sms_acceptance.conformance import (
     TEXT_FAMILIES,
     ConformanceClient,
+    boundary_texts,
     examples,
     sms_texts,
     text_request,
+    texts_request,
 )
 
 
@@ -30,3 +32,12 @@ def test_S12_sms_count_matches_segmentation(
     sms.require("sms_count_matches_segmentation", "positive_data_acceptance")
     sample = data.draw(sms_texts([family]), label="text")
     sms.verify_accepted(text_request(sms, sample, data))
+
+
+@pytest.mark.parametrize("family", TEXT_FAMILIES)
+def test_S12_sms_count_on_every_segment_boundary(sms: ConformanceClient, family: str) -> None:
+    sms.require("sms_count_matches_segmentation", "positive_data_acceptance")
+    samples = boundary_texts(family)
+    if sms.live:
+        pytest.skip(f"{len(samples)} boundary messages are not sent to a live server (real SMS)")
+    sms.verify_accepted(texts_request(sms, samples))

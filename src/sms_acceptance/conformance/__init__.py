@@ -28,10 +28,11 @@ from sms_acceptance.conformance._requests import (
     scheme_of,
     seed_request_for,
     text_request,
+    texts_request,
 )
 from sms_acceptance.conformance._seed_request import seed_request
 from sms_acceptance.conformance._strategies import valid_requests
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
+from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, boundary_texts, sms_texts
 
 __all__ = [
     "CHECKS",
@@ -55,6 +56,7 @@ __all__ = [
     "TransportFailure",
     "VendorProfile",
     "VendorProfileError",
+    "boundary_texts",
     "destinations_for",
     "encode_json",
     "examples",
@@ -66,5 +68,6 @@ __all__ = [
     "seed_request_for",
     "sms_texts",
     "text_request",
+    "texts_request",
     "valid_requests",
 ]

@@ -136,15 +136,18 @@ class ConformanceClient:
         self._raise(verification)
         return body
 
-    def verify_rejected(self, body: bytes, *, mutation: str, broken: str, check: str) -> None:
-        """Send a request the oracle confirmed invalid; 400 with the envelope (R1-R9, E1, E3)."""
+    def verify_rejected(
+        self, body: bytes, *, mutation: str, broken: str, check: str, rule_id: str
+    ) -> None:
+        """Send a request the oracle confirmed breaks `rule_id`; 400 with the envelope (R1-R9,
+        E1, E3). Failures cite `rule_id`, the rule the mutation broke."""
         try:
             document = json.loads(body)
         except ValueError:
             document = None
         exchange = self.post(body, destinations=_destinations_of(document))
         verification = self._verification(exchange, mutation)
-        verification.rejected(rejection_check=check, broken=broken)
+        verification.rejected(rejection_check=check, broken=broken, rule_id=rule_id)
         self._raise(verification)
 
     def verify_unauthorized(

@@ -219,6 +219,8 @@ class ConformancePlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.config.option.collectonly:
+            return  # nothing is sent and no report is written when only collecting
         if _is_worker(self.config):
             shared = self.config.workerinput[_WORKER_KEY]  # type: ignore[attr-defined]
             self.options = dataclasses.replace(

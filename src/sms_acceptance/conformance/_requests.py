@@ -7,6 +7,7 @@ addresses the `--test-destination` numbers; against loopback the seed's own numb
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ __all__ = [
     "scheme_of",
     "seed_request_for",
     "text_request",
+    "texts_request",
 ]
 
 _SEED_NUMBERS = ("41793026727", "41793026834", "41793026700")
@@ -74,3 +76,19 @@ def scheme_of(sms: ConformanceClient) -> str:
     """The scheme word of the configured credential (`App`), which is not secret."""
     authorization = sms.target.options.authorization or "App x"
     return authorization.strip().partition(" ")[0]
+
+
+def texts_request(sms: ConformanceClient, samples: Sequence[SmsText]) -> dict[str, Any]:
+    """One message per text, each to one destination (one request covers many boundaries)."""
+    numbers = (
+        destinations_for(sms, len(samples))
+        if sms.live
+        else [f"4179{index:07d}" for index in range(len(samples))]
+    )
+    messages = []
+    for sample, number in zip(samples, numbers, strict=True):
+        message: dict[str, Any] = {"destinations": [{"to": number}], "text": sample.text}
+        if sample.language_code is not None:
+            message["language"] = {"languageCode": sample.language_code}
+        messages.append(message)
+    return {"messages": messages}

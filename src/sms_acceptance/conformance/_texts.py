@@ -102,3 +102,54 @@ def sms_texts(
     elif family in _NATIONAL and draw(st.integers(0, 5)) == 0:
         language_code = "AUTODETECT"
     return SmsText(text=text, family=family, language_code=language_code)
+
+
+# Segment boundaries in units (septets for GSM-7, UTF-16 code units for UCS-2), both sides of each:
+# GSM-7 160 single / 153 per part; UCS-2 70 / 67; one national table 155 / 149; both 152 / 146.
+_GSM_BOUNDARIES = (1, 153, 154, 160, 161, 306, 307, 459, 460)
+_UCS2_BOUNDARIES = (1, 67, 68, 70, 71, 134, 135, 201, 202)
+_NATIONAL_BOUNDARIES = (146, 147, 149, 150, 152, 153, 155, 156, 292, 293, 298, 299, 306, 307)
+_FILLER = "The quick brown fox jumps over the lazy dog 0123456789 "
+
+
+def _filler(length: int) -> str:
+    return (_FILLER * (length // len(_FILLER) + 1))[:length]
+
+
+def _placed(length: int, special: str, position: int) -> str:
+    """`length` characters of filler with `special` (one character) at `position`."""
+    position = min(max(position, 0), length - 1)
+    text = _filler(length)
+    return text[:position] + special + text[position + 1 :]
+
+
+def boundary_texts(family: str) -> tuple[SmsText, ...]:
+    """Deterministic texts of `family` exactly on and just past every segment boundary.
+
+    Random generation rarely lands on an exact boundary; these do, so a server that counts parts
+    at 160 instead of 153 septets, or never switches to UCS-2, cannot slip through. Escape and
+    surrogate pairs are also placed across a part boundary, where C1 allows one more part.
+    """
+    texts: list[SmsText] = []
+    if family == "gsm7":
+        texts = [SmsText(_filler(n), family, None) for n in _GSM_BOUNDARIES]
+    elif family == "gsm7_extension":
+        for n in _GSM_BOUNDARIES[1:]:
+            # One extension character (2 septets) straddling the first part boundary.
+            texts.append(SmsText(_placed(n - 1, "€", 152), family, None))
+        texts.append(SmsText("{}", family, None))
+    elif family == "ucs2":
+        texts = [SmsText(_placed(n, "Ж", n // 2), family, None) for n in _UCS2_BOUNDARIES]
+    elif family == "ucs2_surrogates":
+        for n in _UCS2_BOUNDARIES[1:]:
+            # One emoji (a surrogate pair, 2 units) straddling the first part boundary.
+            texts.append(SmsText(_placed(n - 1, "😀", 66), family, None))
+    else:
+        code, letters = _NATIONAL[family]
+        for n in _NATIONAL_BOUNDARIES:
+            text = "".join(
+                letters[i % len(letters)] if i % 10 == 3 else c for i, c in enumerate(_filler(n))
+            )
+            texts.append(SmsText(text, family, code))
+            texts.append(SmsText(text, family, None))
+    return tuple(texts)

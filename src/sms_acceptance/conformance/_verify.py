@@ -416,8 +416,8 @@ class Verification:
 
     # -- invalid requests (R1-R9, E1, E3) ------------------------------------------------------
 
-    def rejected(self, *, rejection_check: str, broken: str) -> None:
-        """A request the oracle confirmed invalid: 400 with the envelope."""
+    def rejected(self, *, rejection_check: str, broken: str, rule_id: str) -> None:
+        """A request the oracle confirmed breaks `rule_id`: 400 with the envelope."""
         response = self.protocol()
         if response is None:
             return
@@ -428,6 +428,7 @@ class Verification:
                 f"a request that breaks {broken} was answered {response.status}, "
                 "expected 400 with the error envelope"
             ),
+            rule_id=rule_id,
         )
         if response.status >= 300:
             envelope = self.envelope(response)
