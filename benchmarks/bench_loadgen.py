@@ -46,7 +46,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks._locust import locust_argv, read_stats
 from benchmarks._machine import machine_info
-from benchmarks._measure import Goal, alternate, ratios, summarise
+from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
 from benchmarks._nginx import NginxTarget
 from benchmarks._output import REPO_ROOT, REPORT_DIR, format_table, progress, run_main, write_report
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
@@ -144,6 +144,49 @@ class _Bench:
         return self._measure("wrk", argv, None)
 
 
+def _kit_work_in_isolation(body: bytes, rounds: int) -> dict[str, Any]:
+    """Microseconds of the kit's own per-request work, outside Locust: where its overhead is.
+
+    Judging a valid 200 (`LoadRun.judge`: parse, validate, count) and recording its latencies
+    (`LatencyRecorder.record`: two HDR records), plus the parse alone with the stdlib's `json` (what
+    the judge uses) and with `orjson`, to size the cheapest saving. Internal APIs of the load
+    package: if they change, this part reports why it could not run instead of failing the run.
+    """
+    try:
+        import types
+
+        import orjson
+
+        from sms_acceptance.load._options import LoadOptions
+        from sms_acceptance.load._payloads import PreparedRequest
+        from sms_acceptance.load._run import LoadRun
+    except ImportError as error:
+        return {"skipped": str(error)}
+    try:
+        run = LoadRun(LoadOptions.from_parsed(types.SimpleNamespace()), "App isolated")
+        payload = PreparedRequest(body=b"{}", destinations=("41793026727",), expect_rejection=False)
+        steps: dict[str, Callable[[], object]] = {
+            "judge a valid 200": lambda: run.judge(
+                "single", payload, 200, body, "application/json", None
+            ),
+            "record two latencies": lambda: run.latency.record(1, 1500, 1800, False),
+            "json.loads of the 200": lambda: json.loads(body),
+            "orjson.loads of the 200": lambda: orjson.loads(body),
+        }
+        samples = alternate(
+            {
+                name: functools.partial(seconds_per_call, step, budget_s=0.2)
+                for name, step in steps.items()
+            },
+            rounds,
+        )
+    except Exception as error:  # an internal API moved: say so in the report, keep the figures
+        return {"skipped": f"{type(error).__name__}: {error}"}
+    return {
+        name: summarise([s * 1e6 for s in values]).as_dict() for name, values in samples.items()
+    }
+
+
 def _report_progress(name: str, round_index: int, value: float) -> None:
     progress(f"{NAME}: round {round_index + 1} {name}: {value:,.0f} req/s")
 
@@ -216,6 +259,7 @@ def main() -> int:
                 on_sample=_report_progress,
             )
 
+    isolated = _kit_work_in_isolation(json.dumps(SEED_RESPONSES[1]).encode(), max(rounds, 3))
     summaries = {name: summarise(values) for name, values in {**closed, **opened}.items()}
     cpu = {name: summarise(values) for name, values in bench.cpu.items()}
     kit_vs_bare = ratios(closed["kit single"], closed["bare"])
@@ -287,6 +331,14 @@ def main() -> int:
         ["kit single 2 processes / wrk", f"{kit2_share_of_wrk.median:.1%}", "", ""],
     ]
     print(format_table(["figure", "median", "goal", "holds"], figure_rows))
+    if "skipped" not in isolated:
+        print()
+        print(
+            format_table(
+                ["kit work per request, outside Locust", "µs median"],
+                [[name, figures["median"]] for name, figures in isolated.items()],
+            )
+        )
     path = write_report(
         NAME,
         {
@@ -316,6 +368,7 @@ def main() -> int:
                 "bare_achieved_share": round(bare_held, 4),
                 "kit_achieved_share": round(kit_held, 4),
             },
+            "kit_work_in_isolation_microseconds": isolated,
             "runs": bench.runs,
             "goals": [g.as_dict() for g in goals],
             "all_goals_hold": all(g.holds for g in goals),
