@@ -25,8 +25,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("curl") is None, reason="the curl binary is not installed"),
 ]
 
-# Servers the suite does not catch yet (FINDINGS.md 2): their reports hold no failure to replay.
-_NOTHING_TO_REPLAY = frozenset({"sms_count_160_per_part", "sms_count_ignores_language"})
 _PER_CHECK = 2
 _PER_SERVER = 6
 _TIMEOUT_CATEGORIES = frozenset({"read_timeout", "deadline", "connect_timeout"})
@@ -98,9 +96,7 @@ def _assert_reproduces(failure: dict[str, Any], outcome: CurlOutcome) -> None:
             assert len(then["messages"]) == len(now["messages"]), f"{where}: entry counts differ"
 
 
-@pytest.mark.parametrize(
-    "server", [s for s in BROKEN_SERVERS if s.name not in _NOTHING_TO_REPLAY], ids=lambda s: s.name
-)
+@pytest.mark.parametrize("server", BROKEN_SERVERS, ids=lambda s: s.name)
 def test_reproduction_curls_reproduce_their_failures(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:

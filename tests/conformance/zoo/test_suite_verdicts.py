@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,39 +17,6 @@ from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS, BrokenServer, CorrectSe
 from ._suite_run import SuiteRun, run_suite_once
 
 pytestmark = pytest.mark.slow
-
-# Suite bugs the zoo found (FINDINGS.md): strict, so the day the suite is fixed these tests say so.
-_SUITE_MISSES = {
-    "sms_count_160_per_part": "FINDINGS.md 2: boundary lengths are sampled, this one is missed",
-    "sms_count_ignores_language": "FINDINGS.md 2: boundary lengths are sampled, this one is missed",
-}
-_WRONG_RULE_CITED = {
-    name: "FINDINGS.md 1: negative failures cite the check's first rule id"
-    for name in (
-        "missing_messages_is_empty_bulk",
-        "skips_messages_without_destinations",
-        "accepts_numeric_to",
-        "drops_fields_of_wrong_type",
-        "wraps_window_times_around",
-        "ignores_unknown_days",
-        "ignores_send_at",
-        "defaults_unknown_enum_values",
-    )
-}
-
-
-def _servers(known_failures: dict[str, str]) -> list[Any]:
-    """The broken servers, those with a known suite bug marked xfail(strict) with the finding."""
-    return [
-        pytest.param(
-            server,
-            id=server.name,
-            marks=[pytest.mark.xfail(reason=known_failures[server.name], strict=True)]
-            if server.name in known_failures
-            else [],
-        )
-        for server in BROKEN_SERVERS
-    ]
 
 
 def _run_broken(server: BrokenServer, credentials: Credentials, runs: Path) -> SuiteRun:
@@ -74,7 +40,7 @@ def _failure_lines(run: SuiteRun, limit: int = 12) -> str:
     return "\n".join(lines[:limit])
 
 
-@pytest.mark.parametrize("server", _servers(_SUITE_MISSES))
+@pytest.mark.parametrize("server", BROKEN_SERVERS, ids=lambda s: s.name)
 def test_suite_exits_1_and_fails_the_expected_check(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
@@ -88,7 +54,7 @@ def test_suite_exits_1_and_fails_the_expected_check(
     assert run.summary["verdict"] == "FAIL"
 
 
-@pytest.mark.parametrize("server", _servers(_SUITE_MISSES | _WRONG_RULE_CITED))
+@pytest.mark.parametrize("server", BROKEN_SERVERS, ids=lambda s: s.name)
 def test_failures_of_the_expected_check_cite_the_broken_rule(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
