@@ -24,9 +24,19 @@ def test_slots_due_but_never_sent_are_dropped() -> None:
     for _ in range(5):
         slot = schedule.next_slot()
         schedule.mark_started(slot, slot)
-    counts = schedule.counts(ended_at=0.95)  # slots 0.0 … 0.9 came due: 10
+    schedule.end(0.95)  # slots 0.0 … 0.9 came due: 10
+    counts = schedule.counts(now=2.0)
     assert (counts.due, counts.started, counts.dropped) == (10, 5, 5)
     assert counts.window_seconds == pytest.approx(0.95)
+
+
+def test_a_slot_due_before_the_end_that_starts_while_stopping_counts_as_sent() -> None:
+    schedule = ArrivalSchedule(10.0, 0.0)
+    schedule.end(0.05)  # only slot 0.0 is due
+    slot = schedule.next_slot()
+    schedule.mark_started(slot, 0.07)
+    counts = schedule.counts(now=0.5)
+    assert (counts.due, counts.started, counts.dropped) == (1, 1, 0)
 
 
 def test_nothing_is_due_before_the_origin() -> None:

@@ -4,9 +4,11 @@ In Locust's usual closed model each user sends its next request when the previou
 slow server slows the load down and its slowness is hidden (coordinated omission). With
 `--arrival-rate R` requests are instead due on a fixed schedule, `origin + n / R`, shared by every
 user of a process (each takes the next slot when it is free, as k6's constant-arrival-rate executor
-does). A request's latency is measured from its slot, its *intended* start, as wrk2 does; a slot
-taken after its time is *late*; a slot that came due before the run ended but was never sent (every
-user was busy) is *dropped*. In a distributed run the master splits R evenly across its workers and
+does), from the moment every user has been started (`-u` / `-r` seconds after the test starts:
+slots never wait on users that do not exist yet). A request's latency is measured from its slot,
+its *intended* start, as wrk2 does; a slot taken after its time is *late*; a slot that came due
+before the run ended (when Locust began stopping it) but was never sent (every user was busy) is
+*dropped*. In a distributed run the master splits R evenly across its workers and
 gives them one common origin.
 """
 
@@ -47,6 +49,14 @@ class ArrivalSchedule:
         self.issued = 0
         self.started = 0
         self.late = 0
+        self.ended_at: float | None = None
+
+    def end(self, moment: float) -> None:
+        """The schedule ends at `moment` (when Locust begins stopping the run); later calls keep
+        the first end. Requests already past their slot may still start while users are being
+        stopped, and count as sent; slots after the end are never due."""
+        if self.ended_at is None:
+            self.ended_at = moment
 
     def next_slot(self) -> float:
         """The intended start of the next request (may lie in the past: the user is behind)."""
@@ -66,12 +76,13 @@ class ArrivalSchedule:
             return 0
         return math.floor((moment - self.origin) * self.rate_per_second) + 1
 
-    def counts(self, ended_at: float) -> ScheduleCounts:
-        """The schedule's tally for a run that ended at `ended_at`."""
+    def counts(self, now: float) -> ScheduleCounts:
+        """The schedule's tally so far: up to its end if it ended, else up to `now`."""
+        until = now if self.ended_at is None else self.ended_at
         return ScheduleCounts(
             rate_per_second=self.rate_per_second,
-            window_seconds=max(0.0, ended_at - self.origin),
-            due=self.due_by(ended_at),
+            window_seconds=max(0.0, until - self.origin),
+            due=self.due_by(until),
             started=self.started,
             late=self.late,
         )

@@ -201,7 +201,7 @@ def _send_run_to_workers(runner: Any, run: LoadRun) -> None:
     payloads = _encode_payloads(run)
     rate = run.options.arrival_rate
     budget, remainder = divmod(run.options.max_messages, run.node_count)
-    origin = time.time()
+    origin = time.time() + _ramp_seconds(runner.environment)
     for index, worker in enumerate(workers):
         runner.send_message(
             _RUN_MESSAGE,
@@ -250,18 +250,38 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         share, origin_wall = run.schedule_share
         run.schedule = ArrivalSchedule(share, now_perf + (origin_wall - now_wall))
     else:
-        run.schedule = ArrivalSchedule(rate, now_perf)
+        run.schedule = ArrivalSchedule(rate, now_perf + _ramp_seconds(environment))
 
 
-def _on_test_stop(environment: Any, **_: Any) -> None:
+def _ramp_seconds(environment: Any) -> float:
+    """How long Locust takes to start every user (`-u` at `-r` per second): the schedule's first
+    slot comes after it, so slots are never late only because their users did not exist yet."""
+    parsed = environment.parsed_options
+    users = getattr(parsed, "num_users", None) or 0
+    rate = getattr(parsed, "spawn_rate", None) or 0
+    return float(users) / float(rate) if users > 0 and rate > 0 else 0.0
+
+
+def _on_test_stopping(environment: Any, **_: Any) -> None:
+    """The run ends when Locust starts stopping it: slots falling due while it stops the users
+    (which can take a while) are not the server's, nor the schedule's, to count."""
     run = find_run(environment)
-    if run is None:
+    if run is None or run.stopped_wall is not None:
         return
     run.stopped_wall = time.time()
     if run.schedule is not None:
-        run.schedule_tally.by_node[_node_id(environment.runner)] = run.schedule.counts(
-            time.perf_counter()
-        )
+        run.schedule.end(time.perf_counter())
+
+
+def _on_test_stop(environment: Any, **_: Any) -> None:
+    """Users are stopped: the schedule's final tally (requests that started late, while Locust
+    was stopping, count as sent)."""
+    run = find_run(environment)
+    if run is None or run.schedule is None:
+        return
+    now = time.perf_counter()
+    run.schedule.end(now)
+    run.schedule_tally.by_node[_node_id(environment.runner)] = run.schedule.counts(now)
 
 
 def _report_to_master(run: LoadRun, client_id: str, data: dict[str, Any]) -> None:
@@ -326,5 +346,6 @@ def _listen(hook: Any, listener: Callable[..., None]) -> None:
 _listen(events.init_command_line_parser, _add_options)
 _listen(events.init, _on_init)
 _listen(events.test_start, _on_test_start)
+_listen(events.test_stopping, _on_test_stopping)
 _listen(events.test_stop, _on_test_stop)
 _listen(events.quitting, _on_quitting)

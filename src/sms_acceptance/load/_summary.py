@@ -103,7 +103,11 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
         window = schedule.window_seconds
     else:
         window = max(ended - started, 1e-9)
-    achieved = book.requests / window if book.requests else 0.0
+    # Open model: the rate requests were sent at (the schedule's question: did the generator
+    # hold R?); closed: the rate answers came back at.
+    sent = schedule.started if schedule is not None else book.requests
+    achieved = sent / window if sent else 0.0
+    answered = book.requests / window if book.requests else 0.0
     target = run.options.arrival_rate
 
     def observed(metric: str) -> float | None:
@@ -145,6 +149,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             "model": "open" if target is not None else "closed",
             "target_rps": target,
             "achieved_rps": round(achieved, 3),
+            "answered_rps": round(answered, 3),
             "achieved_share_of_target": round(achieved / target, 4) if target else None,
             "window_seconds": round(window, 3),
             "due": None if schedule is None else schedule.due,
