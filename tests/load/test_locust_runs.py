@@ -126,7 +126,7 @@ def test_master_and_two_workers_merge_histograms_and_counts_exactly(
 ) -> None:
     port = str(free_port)
     run = run_locust(
-        "-u", "6", "-r", "6", "-t", "3s", "--processes", "2",
+        "-u", "6", "-r", "6", "-t", "4s", "--processes", "2", "--arrival-rate", "60",
         "--master-bind-host", "127.0.0.1", "--master-bind-port", port, "--master-port", port,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
@@ -139,4 +139,8 @@ def test_master_and_two_workers_merge_histograms_and_counts_exactly(
     assert summary["latency_ms"]["from_actual_start"]["count"] == total
     assert summary["latency_ms"]["from_intended_start"]["count"] == total
     assert locust_aggregated_requests(run) == total
+    # The master split the arrival rate between its workers: their schedules add up to it.
+    rate = summary["rate"]
+    assert rate["model"] == "open" and rate["target_rps"] == 60
+    assert 0.9 <= rate["achieved_share_of_target"] <= 1.1
     assert_no_credential_anywhere(run)
