@@ -95,3 +95,12 @@ def test_spectrum_rises_to_the_maximum() -> None:
     assert values == sorted(values)
     assert spectrum[-1][0] == 100.0
     assert spectrum[-1][1] == pytest.approx(10.0, rel=1e-3)  # 3 significant digits
+
+
+def test_closed_model_records_once_and_reads_the_same_histogram_both_ways() -> None:
+    recorder = LatencyRecorder()
+    recorder.record(0, 2_000, None, failed=False)
+    assert recorder.corrected.get_total_count() == 0
+    assert recorder.intended is recorder.actual
+    (point,) = recorder.timeline_points()
+    assert point.mean_corrected_ms == point.mean_actual_ms == 2.0

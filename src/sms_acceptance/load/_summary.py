@@ -94,7 +94,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
 
     extra = _extra_percentiles(run)
     actual = latency_stats(run.latency.actual, extra)
-    corrected = latency_stats(run.latency.corrected, extra)
+    corrected = latency_stats(run.latency.intended, extra)
     book = run.outcomes
     schedule = run.schedule_tally.total()
     ended = run.stopped_wall or datetime.now(UTC).timestamp()
@@ -209,7 +209,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
         ],
         "spectrum": {
             "from_actual_start": percentile_spectrum(run.latency.actual),
-            "from_intended_start": percentile_spectrum(run.latency.corrected),
+            "from_intended_start": percentile_spectrum(run.latency.intended),
         },
     }
     return RunVerdict(summary, verdicts)
