@@ -84,6 +84,30 @@ def run_suite(
     return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir)
 
 
+def shared_run(
+    tmp_path_factory: pytest.TempPathFactory, key: str, run: Callable[[Path], SuiteRun]
+) -> SuiteRun:
+    """`run` once per test session even under pytest-xdist: the first worker runs it (holding a
+    lock), the others read its outcome. Keeps the expensive whole-suite runs to one each."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    shared = root / "conformance-shared-runs"
+    shared.mkdir(parents=True, exist_ok=True)
+    outcome = shared / f"{key}.json"
+    with (shared / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            done = run(shared / key)
+            outcome.write_text(
+                json.dumps([done.returncode, done.stdout, done.stderr]), encoding="utf-8"
+            )
+    returncode, stdout, stderr = json.loads(outcome.read_text(encoding="utf-8"))
+    return SuiteRun(returncode, stdout, stderr, shared / key)
+
+
 @pytest.fixture
 def suite(tmp_path: Path) -> Callable[..., SuiteRun]:
     """Run the suite with its reports in this test's temporary directory."""

@@ -19,7 +19,7 @@ import pytest
 
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
-from .conftest import SECRET, SuiteRun, run_suite, serving
+from .conftest import SECRET, SuiteRun, run_suite, serving, shared_run
 
 pytestmark = pytest.mark.slow
 
@@ -67,12 +67,15 @@ def broken_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
-    report_dir = tmp_path_factory.mktemp("broken-run")
-    return run_suite(
-        "--base-url", broken_url, "--hypothesis-profile", "quick",
-        "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked for leaks too
-        report_dir=report_dir,
-    )  # fmt: skip
+    def run(report_dir: Path) -> SuiteRun:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        return run_suite(
+            "--base-url", broken_url, "--hypothesis-profile", "quick",
+            "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked too
+            report_dir=report_dir,
+        )  # fmt: skip
+
+    return shared_run(tmp_path_factory, "broken-run", run)
 
 
 def test_the_run_fails_naming_bulk_id_echoed(broken_run: SuiteRun) -> None:
@@ -94,12 +97,14 @@ def test_the_failure_carries_its_evidence(broken_run: SuiteRun) -> None:
     assert f"--hypothesis-seed={failure['hypothesis_seed']}" in failure["reproduce"]
 
 
-def test_the_curl_reproduces_the_failure(broken_run: SuiteRun) -> None:
+def test_the_curl_reproduces_the_failure(broken_run: SuiteRun, broken_url: str) -> None:
     failure = broken_run.check("bulk_id_echoed")["failures"][0]
     sent = json.loads(failure["request"]["body"])
+    # The run may have happened in another xdist worker: replay against this one's instance.
+    command = failure["curl"].replace(broken_run.summary["target"]["base_url"], broken_url)
     environment = {**os.environ, "SMS_ACCEPTANCE_AUTHORIZATION": SECRET}
     replay = subprocess.run(
-        ["bash", "-c", failure["curl"]],
+        ["bash", "-c", command],
         capture_output=True, text=True, env=environment, timeout=30, check=True,
     )  # fmt: skip
     head, _, body = replay.stdout.partition("\n\n")  # text mode turned CRLF into LF
