@@ -47,7 +47,7 @@ def test_request_breaking_a_rule_is_400(
     verdict = judge_request(body)
     # Only a confirmed violation of this mutation's rule is held against the server.
     assume(mutation.rule_id in verdict.rule_ids)
-    broken = "; ".join(f"{v.rule_id} at {v.path}: {v.message}" for v in verdict.violations[:3])
+    broken = "; ".join(f"{v.rule_id} at {v.path} ({v.message})" for v in verdict.violations[:3])
     sms.verify_rejected(
         body, mutation=mutation.name, broken=broken, check=check, rule_id=mutation.rule_id
     )

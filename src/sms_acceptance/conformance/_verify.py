@@ -425,7 +425,7 @@ class Verification:
             rejection_check,
             response.status == 400,
             lambda: (
-                f"a request that breaks {broken} was answered {response.status}, "
+                f"the request breaks {broken} but was answered {response.status}; "
                 "expected 400 with the error envelope"
             ),
             rule_id=rule_id,
