@@ -18,36 +18,34 @@ kit's only way in; Locust itself is not patched). What happens when:
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import secrets
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
-from ._exit_codes import THRESHOLD_FAILED_EXIT_CODE, USAGE_ERROR_EXIT_CODE
+from ._exit_codes import THRESHOLD_FAILED_EXIT_CODE
 from ._latency import LatencyDelta
 from ._options import LoadOptions, add_load_options
 from ._pacing import ArrivalSchedule, ScheduleCounts
-from ._payloads import PreparedRequest, destinations_of, serialise, with_destinations
 from ._run import LoadRun, attach_run, find_run
+from ._run_setup import (
+    RUN_MESSAGE,
+    check_live_target,
+    decode_payloads,
+    prepare_payloads,
+    ramp_seconds,
+    refuse,
+    send_run_to_workers,
+)
 
-_RUN_MESSAGE = "sms_acceptance_run"
 _REPORT_KEY = "sms_acceptance"
 _logger = logging.getLogger("sms_acceptance.load")
-
-
-def _refuse(message: str) -> NoReturn:
-    """Stop before the run with one line on stderr, never a traceback."""
-    sys.stderr.write(f"locust: error: {message}\n")
-    sys.stderr.flush()
-    raise SystemExit(USAGE_ERROR_EXIT_CODE)
 
 
 def _add_options(parser: Any, **_: Any) -> None:
@@ -56,37 +54,6 @@ def _add_options(parser: Any, **_: Any) -> None:
 
 def _node_id(runner: Any) -> str:
     return str(getattr(runner, "client_id", "local"))
-
-
-def _prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
-    """Draw every scenario's requests now, before any user starts (never during the run).
-
-    Only a master or a single process draws; a master sends the same payloads to every worker
-    (`_RUN_MESSAGE`), so workers spend no time generating while the master waits on their
-    heartbeats, and every worker sends exactly the requests `--payload-seed` names.
-    """
-    destinations = run.options.test_destinations if run.live_guard is not None else ()
-    for user_class in user_classes:
-        source = getattr(user_class, "payload_source", None)
-        if source is None or user_class.__name__ in run.payloads:
-            continue
-        cap = getattr(user_class, "payload_count", None)
-        count = run.options.payload_pool if cap is None else min(run.options.payload_pool, cap)
-        prepared = source(count, run.options.payload_seed)
-        if destinations:
-            prepared = [_to_test_destinations(p, destinations) for p in prepared]
-        run.payloads[user_class.__name__] = tuple(prepared)
-
-
-def _to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> PreparedRequest:
-    try:
-        request = json.loads(payload.body)
-    except ValueError:
-        return payload
-    replaced = with_destinations(request, numbers)
-    return PreparedRequest(
-        serialise(replaced), destinations_of(replaced), payload.expect_rejection, payload.rule_ids
-    )
 
 
 def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
@@ -99,11 +66,9 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
     authorization = options.authorization
     if not is_worker:
         if authorization is not None and not authorization.strip():
-            _refuse("--authorization is empty (or SMS_ACCEPTANCE_AUTHORIZATION is set but empty)")
+            refuse("--authorization is empty (or SMS_ACCEPTANCE_AUTHORIZATION is set but empty)")
         if host and authorization is None:
-            _refuse(
-                "--host needs --authorization (or SMS_ACCEPTANCE_AUTHORIZATION), e.g. 'App KEY'"
-            )
+            refuse("--host needs --authorization (or SMS_ACCEPTANCE_AUTHORIZATION), e.g. 'App KEY'")
         if authorization is None:
             authorization = f"App {secrets.token_hex(16)}"
             # Forwarded to workers with the other options (never printed: not in the web UI).
@@ -112,18 +77,18 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
         try:
             Path(options.report_dir).mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            _refuse(f"--report-dir {options.report_dir!r} cannot be created: {error.strerror}")
+            refuse(f"--report-dir {options.report_dir!r} cannot be created: {error.strerror}")
     run = LoadRun(options, authorization or "App worker-awaiting-master")
     attach_run(environment, run)
     if host:
-        _check_live_target(run, str(host))
+        check_live_target(run, str(host))
     if runner is not None and is_worker:
-        runner.register_message(_RUN_MESSAGE, _on_run_message)
+        runner.register_message(RUN_MESSAGE, _on_run_message)
     else:
         try:
-            _prepare_payloads(run, list(environment.user_classes))
+            prepare_payloads(run, list(environment.user_classes))
         except RuntimeError as error:
-            _refuse(f"could not prepare the payloads: {error}")
+            refuse(f"could not prepare the payloads: {error}")
         if not host:
             _start_sandbox(environment, run)
     # Generation blocked the gevent loop for seconds; without this its cached clock is stale and
@@ -140,24 +105,6 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
         )
 
 
-def _check_live_target(run: LoadRun, host: str, budget: int | None = None) -> None:
-    from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
-
-    run.target_url = host
-    if is_loopback_url(host):
-        return
-    guard = LiveTrafficGuard(
-        allow_live_traffic=run.options.allow_live_traffic,
-        max_destinations=run.options.max_messages if budget is None else budget,
-        allowed_destinations=run.options.test_destinations,
-    )
-    try:
-        guard.check_target(host)
-    except LiveTrafficRefused as refused:
-        _refuse(str(refused))
-    run.live_guard = guard
-
-
 def _start_sandbox(environment: Any, run: LoadRun) -> None:
     """No `--host`: the sandbox in a child process on a free loopback port, for this run only."""
     from sms_acceptance.sandbox import SandboxConfig, SandboxProcess, SandboxStartError
@@ -168,7 +115,7 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
         )
         process.start()
     except (SandboxStartError, ValueError) as error:
-        _refuse(f"could not start the embedded sandbox: {error}")
+        refuse(f"could not start the embedded sandbox: {error}")
     atexit.register(process.stop)
     run.sandbox = process
     run.target_url = process.base_url
@@ -176,51 +123,12 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
     _logger.info("sms-acceptance: no --host given, started the sandbox at %s", process.base_url)
 
 
-def _encode_payloads(run: LoadRun) -> dict[str, list[list[Any]]]:
-    return {
-        name: [[p.body, list(p.destinations), p.expect_rejection, list(p.rule_ids)] for p in pool]
-        for name, pool in run.payloads.items()
-    }
-
-
-def _decode_payloads(data: dict[str, list[list[Any]]]) -> dict[str, tuple[PreparedRequest, ...]]:
-    return {
-        str(name): tuple(
-            PreparedRequest(bytes(body), tuple(dests), bool(rejected), tuple(rules))
-            for body, dests, rejected, rules in pool
-        )
-        for name, pool in data.items()
-    }
-
-
-def _send_run_to_workers(runner: Any, run: LoadRun) -> None:
-    """Master, at test start: each worker gets the payloads, its share of the arrival rate and of
-    the live-traffic budget, and the schedule's common origin."""
-    workers = list(runner.clients.all)
-    run.node_count = max(1, len(workers))
-    payloads = _encode_payloads(run)
-    rate = run.options.arrival_rate
-    budget, remainder = divmod(run.options.max_messages, run.node_count)
-    origin = time.time() + _ramp_seconds(runner.environment)
-    for index, worker in enumerate(workers):
-        runner.send_message(
-            _RUN_MESSAGE,
-            {
-                "payloads": payloads,
-                "rate": None if rate is None else rate / run.node_count,
-                "origin": origin,
-                "max_messages": budget + (1 if index < remainder else 0),
-            },
-            client_id=worker.id,
-        )
-
-
 def _on_run_message(environment: Any, msg: Any, **_: Any) -> None:
     """Worker: what the master sent for this test (arrives before Locust's spawn message)."""
     run = find_run(environment)
     if run is None:
         return
-    run.payloads = _decode_payloads(msg.data["payloads"])
+    run.payloads = decode_payloads(msg.data["payloads"])
     rate = msg.data["rate"]
     run.schedule_share = None if rate is None else (float(rate), float(msg.data["origin"]))
     run.live_budget = int(msg.data["max_messages"])
@@ -237,10 +145,10 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         run.configure(options, options.authorization or run.authorization)
         run.target_url = environment.host or run.target_url
         if run.target_url:
-            _check_live_target(run, run.target_url, budget=run.live_budget)
+            check_live_target(run, run.target_url, budget=run.live_budget)
     run.reset()
     if isinstance(runner, MasterRunner):
-        _send_run_to_workers(runner, run)
+        send_run_to_workers(runner, run)
         return
     rate = run.options.arrival_rate
     if rate is None:
@@ -250,16 +158,7 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         share, origin_wall = run.schedule_share
         run.schedule = ArrivalSchedule(share, now_perf + (origin_wall - now_wall))
     else:
-        run.schedule = ArrivalSchedule(rate, now_perf + _ramp_seconds(environment))
-
-
-def _ramp_seconds(environment: Any) -> float:
-    """How long Locust takes to start every user (`-u` at `-r` per second): the schedule's first
-    slot comes after it, so slots are never late only because their users did not exist yet."""
-    parsed = environment.parsed_options
-    users = getattr(parsed, "num_users", None) or 0
-    rate = getattr(parsed, "spawn_rate", None) or 0
-    return float(users) / float(rate) if users > 0 and rate > 0 else 0.0
+        run.schedule = ArrivalSchedule(rate, now_perf + ramp_seconds(environment))
 
 
 def _on_test_stopping(environment: Any, **_: Any) -> None:
