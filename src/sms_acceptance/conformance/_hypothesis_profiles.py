@@ -30,7 +30,7 @@ def register_profiles() -> None:
         print_blob=False,
     )
     settings.register_profile("quick", common, max_examples=4, phases=_NO_SHRINK)
-    settings.register_profile("ci", common, max_examples=40, phases=_NO_SHRINK)
+    settings.register_profile("ci", common, max_examples=75, phases=_NO_SHRINK)
     settings.register_profile("thorough", common, max_examples=400)
 
 
