@@ -18,14 +18,33 @@ import threading
 from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS
 
 
+def markdown_table() -> str:
+    """The zoo as README.md shows it (a test keeps the two identical)."""
+    rows = [
+        "| server | must FAIL | rules | the vendor bug it imitates |",
+        "|---|---|---|---|",
+    ]
+    for server in BROKEN_SERVERS:
+        checks = ", ".join(f"`{check}`" for check in server.catches)
+        bug = server.description.split(" Caught by")[0].replace("|", "\\|")
+        rows.append(f"| `{server.name}` | {checks} | {' '.join(sorted(server.rule_ids))} | {bug} |")
+    rows += ["", "| correct server | its choices (zero failures allowed) |", "|---|---|"]
+    rows += [f"| `{correct.name}` | {correct.choices} |" for correct in CORRECT_SERVERS]
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.conformance.zoo._serve")
     parser.add_argument("name", nargs="?", help="a broken or correct zoo server")
     parser.add_argument("--list", action="store_true", help="list the zoo and exit")
+    parser.add_argument("--markdown", action="store_true", help="the README's table, and exit")
     options = parser.parse_args(argv)
     servers = {s.name: s for s in BROKEN_SERVERS} | {
         f"correct:{s.name}": s for s in CORRECT_SERVERS
     }
+    if options.markdown:
+        print(markdown_table())
+        return 0
     if options.list or options.name is None:
         for broken in BROKEN_SERVERS:
             print(f"{broken.name:40} {', '.join(broken.catches)}")

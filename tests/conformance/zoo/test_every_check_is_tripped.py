@@ -8,8 +8,10 @@ fails here. That each server really trips its check is `test_suite_verdicts`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ._catalogue import BROKEN_SERVERS
+from ._serve import markdown_table
 from ._suite_run import REPO_ROOT
 
 _CHECK_ROW = re.compile(r"^\|\s*[a-z]+\s*\|\s*`([a-z_]+)`\s*\|", re.MULTILINE)
@@ -32,3 +34,8 @@ def test_every_documented_check_has_a_broken_server_that_must_trip_it() -> None:
 def test_every_expected_check_is_a_documented_one() -> None:
     expected = {check for server in BROKEN_SERVERS for check in server.catches}
     assert sorted(expected - _documented_checks()) == []
+
+
+def test_readme_lists_the_zoo_as_it_is() -> None:
+    readme = (Path(__file__).parent / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
