@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sms_acceptance.conformance import CHECKS
+from sms_acceptance.sandbox import SandboxConfig, create_app
 
-from .conftest import SuiteRun
+from .conftest import SECRET, SuiteRun, serving
 
 pytestmark = pytest.mark.slow
 
@@ -76,3 +78,44 @@ def test_declared_deviations_show_as_declared_not_pass(
     }
     assert run.check("bulk_size_accepted")["verdict"] == "DECLARED"
     assert run.check("status_group_accepting")["verdict"] == "DECLARED"
+
+
+class _InvalidArgumentEnvelope:
+    """ASGI middleware: 400 envelopes say INVALID_ARGUMENT instead of BAD_REQUEST (only E3,
+    a SHOULD, is broken)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        start: dict[str, Any] = {}
+
+        async def rewriting_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)  # held until the body's new length is known
+                return
+            if message["type"] == "http.response.body" and start:
+                body = message.get("body", b"").replace(b'"BAD_REQUEST"', b'"INVALID_ARGUMENT"')
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                start.clear()
+                message = {"type": "http.response.body", "body": body}
+            await send(message)
+
+        await self.app(scope, receive, rewriting_send)
+
+
+def test_level_must_passes_a_server_that_breaks_only_a_should_rule(
+    suite: Callable[..., SuiteRun], tmp_path: Path
+) -> None:
+    app = _InvalidArgumentEnvelope(create_app(SandboxConfig(authorization=SECRET)))
+    with serving(app) as port:
+        base = ("--base-url", f"http://127.0.0.1:{port}", "--hypothesis-profile", "quick")
+        default = suite(*base, "-k", "R2-messages", report_dir=tmp_path / "default")
+        must = suite(*base, "-k", "R2-messages", "--level", "must", report_dir=tmp_path / "must")
+    assert default.returncode == 1
+    assert default.failed_checks() == {"bad_request_message_id"}
+    assert must.returncode == 0, must.output[-2000:]
+    assert must.check("bad_request_message_id")["verdict"] == "SKIP"
+    assert must.check("negative_data_rejection")["verdict"] == "PASS"

@@ -50,7 +50,7 @@ from sms_acceptance.conformance._options import (
 )
 from sms_acceptance.conformance._report_html import write_html_report
 from sms_acceptance.conformance._report_junit import write_junit_report
-from sms_acceptance.conformance._results import PROPERTY_NAME, RunResults, TestTally
+from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
 from sms_acceptance.conformance._verify import CheckRecorder
 
 __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
@@ -288,7 +288,7 @@ class ConformancePlugin:
         recorder = item.stash.get(_RECORDER, None)
         if call.when != "call" or recorder is None:
             return
-        tally = TestTally(exercised=dict(recorder.exercised), declared=dict(recorder.declared))
+        tally = CheckTally(exercised=dict(recorder.exercised), declared=dict(recorder.declared))
         error = call.excinfo.value if call.excinfo is not None else None
         for failed in _check_failures(error):
             for failure in failed.failures:
@@ -305,7 +305,7 @@ class ConformancePlugin:
             return
         for name, value in report.user_properties:
             if name == PROPERTY_NAME:
-                self.results.add(TestTally.from_json(str(value)))
+                self.results.add(CheckTally.from_json(str(value)))
             elif name == PROPERTY_NAME + "_error":
                 self.errors.append(json.loads(str(value)))
         if report.when == "call":

@@ -17,7 +17,7 @@ from typing import Any
 from sms_acceptance.conformance._catalogue import CHECKS, Check
 from sms_acceptance.conformance._profile import VendorProfile
 
-__all__ = ["PROPERTY_NAME", "SUMMARY_FORMAT", "RunResults", "TestTally"]
+__all__ = ["PROPERTY_NAME", "SUMMARY_FORMAT", "CheckTally", "RunResults"]
 
 PROPERTY_NAME = "sms_acceptance_tally"
 SUMMARY_FORMAT = 1
@@ -25,7 +25,7 @@ MAX_FAILURES_PER_CHECK = 20
 
 
 @dataclass
-class TestTally:
+class CheckTally:
     """What one test contributed; travels as JSON between processes."""
 
     exercised: dict[str, int] = field(default_factory=dict)
@@ -38,7 +38,7 @@ class TestTally:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> TestTally:
+    def from_json(cls, text: str) -> CheckTally:
         data = json.loads(text)
         return cls(data["exercised"], data["declared"], data["failures"])
 
@@ -53,7 +53,7 @@ class RunResults:
     failure_totals: Counter[str] = field(default_factory=Counter)
     tests: Counter[str] = field(default_factory=Counter)
 
-    def add(self, tally: TestTally) -> None:
+    def add(self, tally: CheckTally) -> None:
         self.exercised.update(tally.exercised)
         self.declared.update(tally.declared)
         for failure in tally.failures:
