@@ -84,7 +84,13 @@ class _Target:
             counts: dict[str, int] = json.loads(response.read())
         return counts.get("requests", 0)
 
-    def measure(self, name: str, argv: list[str], extra: dict[str, Any] | None = None) -> float:
+    def measure(
+        self,
+        name: str,
+        argv: list[str],
+        extra: dict[str, Any] | None = None,
+        cwd: Path = REPO_ROOT,
+    ) -> float:
         """Run a tool to completion; requests the server answered per wall second."""
         before = self._count()
         started = time.perf_counter()
@@ -94,7 +100,7 @@ class _Target:
                 capture_output=True,
                 text=True,
                 timeout=RUN_TIMEOUT_S,
-                cwd=REPO_ROOT,
+                cwd=cwd,
                 env={**os.environ, AUTHORIZATION_ENV: self.credential},
                 stdin=subprocess.DEVNULL,
             )
@@ -158,7 +164,8 @@ class _Target:
             # "failures" on the sandbox), which would make its run short and its rate meaningless.
             "--continue-on-failure",
         ]
-        return self.measure(f"schemathesis ({max_examples} examples)", argv)
+        # Run from the temp dir: Schemathesis leaves a `.schemathesis/` cache in its working dir.
+        return self.measure(f"schemathesis ({max_examples} examples)", argv, cwd=self.temp)
 
 
 def _checks_run(summary: Path) -> int | None:
