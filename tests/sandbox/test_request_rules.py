@@ -246,8 +246,14 @@ def test_R10_seed_request_is_accepted_even_with_its_past_send_at(
         "2021-08-25T16:00:00.000+00:00",
         "2021-08-25T16:00:00.000Z",
         "2021-08-25T16:00:00Z",
-        (datetime.now(UTC) + timedelta(days=179)).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
-        (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000+01:00"),
+        pytest.param(
+            (datetime.now(UTC) + timedelta(days=178)).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            id="178-days-ahead",  # a fixed id: pytest-xdist workers must collect the same names
+        ),
+        pytest.param(
+            (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000+01:00"),
+            id="tomorrow-with-colon-offset",
+        ),
     ],
 )
 def test_R11_send_at_in_each_documented_form_is_accepted(post: Post, send_at: str) -> None:
