@@ -207,6 +207,7 @@ BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     _broken_wire("sends_garbage", wire.sends_garbage, _TRANSPORT, "S1 E1", "protocol_error"),
     _broken_wire("sends_short_body", wire.sends_short_body, _TRANSPORT, "S1 E1", "protocol_error reset server_disconnected"),  # noqa: E501
     _broken_wire("sends_truncated_json", wire.sends_truncated_json, _SCHEMA, "S1 S2 S8 S11 S13", "truncated_json not_json"),  # noqa: E501
+    _broken_wire("sends_empty_success", wire.sends_empty_success, _SCHEMA, "S1 S2 S8 S11 S13", "empty_body not_json"),  # noqa: E501
     _broken_wire("sends_html_error_page", wire.sends_html_error_page, "not_a_server_error", "E2", ""),  # noqa: E501
     _broken_wire("sends_ten_megabytes", wire.sends_ten_megabytes, _TRANSPORT, "S1 E1", "body_too_large"),  # noqa: E501
     # positive

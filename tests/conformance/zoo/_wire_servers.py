@@ -156,6 +156,12 @@ sends_short_body = canned_answer(
     ),
 )
 
+sends_empty_success = canned_answer(
+    _http_answer("200 OK", "application/json", b""),
+    "A fire-and-forget gateway: `200 OK`, `Content-Type: application/json`, and no body at all. "
+    "Caught by `response_schema_conformance` (category `empty_body`).",
+)
+
 _NGINX_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"

@@ -108,6 +108,12 @@ def test_sends_truncated_json_frames_http_correctly_around_broken_json() -> None
     raise AssertionError("the body parsed as JSON")
 
 
+def test_sends_empty_success_answers_200_with_no_body() -> None:
+    answer = _exchange("sends_empty_success")
+    assert answer.head.startswith(b"HTTP/1.1 200")
+    assert answer.declared_length() == 0 and answer.body == b""
+
+
 def test_sends_html_error_page_answers_502_in_html() -> None:
     answer = _exchange("sends_html_error_page")
     assert answer.head.startswith(b"HTTP/1.1 502")
