@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
-from .conftest import SECRET, SuiteRun, run_suite, serving, shared_run
+from .conftest import REPO_ROOT, SECRET, SuiteRun, run_suite, serving, shared_run
 
 pytestmark = pytest.mark.slow
 
@@ -128,3 +129,23 @@ def test_report_html_shows_the_failure_and_its_curl_in_a_real_browser(
     assert ">FAIL<" in dom
     assert 'id="failure-bulk_id_echoed-1"' in dom
     assert "$SMS_ACCEPTANCE_AUTHORIZATION" in dom
+
+
+def test_the_pytest_reproduction_command_fails_the_same_check_again(
+    broken_run: SuiteRun, broken_url: str, tmp_path: Path
+) -> None:
+    failure = broken_run.check("bulk_id_echoed")["failures"][0]
+    command = failure["reproduce"].replace(broken_run.summary["target"]["base_url"], broken_url)
+    assert command.startswith("pytest ")
+    command = f"{sys.executable} -m {command} -p no:cacheprovider --report-dir {tmp_path}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    environment["SMS_ACCEPTANCE_AUTHORIZATION"] = SECRET
+    replay = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, env=environment,
+        cwd=REPO_ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert replay.returncode == 1, replay.stdout[-2000:]
+    rerun = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    failed = {c["name"] for c in rerun["checks"] if c["verdict"] == "FAIL"}
+    assert failed == {"bulk_id_echoed"}
+    assert rerun["tests"] == {"passed": 0, "failed": 1, "skipped": 0, "error": 0}
