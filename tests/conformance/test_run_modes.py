@@ -5,6 +5,7 @@ Each runs the real command line against the sandbox (quick profile, bounded).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from sms_acceptance.conformance import CHECKS
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
-from .conftest import SECRET, SuiteRun, serving
+from .conftest import SECRET, RecordingApp, SuiteRun, serving
 
 pytestmark = pytest.mark.slow
 
@@ -119,3 +120,30 @@ def test_level_must_passes_a_server_that_breaks_only_a_should_rule(
     assert must.returncode == 0, must.output[-2000:]
     assert must.check("bad_request_message_id")["verdict"] == "SKIP"
     assert must.check("negative_data_rejection")["verdict"] == "PASS"
+
+
+def _without_send_at(body: bytes) -> object:
+    """The request with `sendAt` (drawn relative to the current time) removed."""
+    document = json.loads(body)
+    for message in document.get("messages", []) if isinstance(document, dict) else []:
+        if isinstance(message, dict):
+            message.pop("sendAt", None)
+    return document
+
+
+def test_the_same_seed_sends_the_same_requests(
+    suite: Callable[..., SuiteRun], tmp_path: Path
+) -> None:
+    sent: list[list[object]] = []
+    for attempt in ("first", "second"):
+        app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
+        with serving(app) as port:
+            run = suite(
+                "--base-url", f"http://127.0.0.1:{port}", "--hypothesis-profile", "quick",
+                "--hypothesis-seed", "20261125", "-k", "R13_generated or S12_sms_count_matches",
+                report_dir=tmp_path / attempt,
+            )  # fmt: skip
+        assert run.returncode == 0, run.output[-2000:]
+        sent.append([_without_send_at(body) for body in app.bodies])
+    assert len(sent[0]) > 10
+    assert sent[0] == sent[1]
