@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
@@ -25,7 +25,8 @@ from . import _wire_servers as wire
 from ._exchange import Bug, BuggyGateway, faithful
 from ._serving import ConnectionHandler, serve_asgi, serve_raw
 
-Scheme = str  # "App" or "Basic": which kind of credential the server is configured with
+# Which kind of credential a server is configured with (and the suite is given).
+Scheme = Literal["App", "Basic"]
 
 
 @dataclass(frozen=True)
