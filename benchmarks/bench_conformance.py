@@ -195,6 +195,7 @@ def main() -> int:
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
+    machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (1 if args.quick else 3)
     compared = args.profile or ("quick" if args.quick else "ci")
     timed = tuple((args.profiles or ("quick" if args.quick else ",".join(PROFILES))).split(","))
@@ -288,9 +289,7 @@ def main() -> int:
     path = write_report(
         NAME,
         {
-            "machine": machine_info(
-                {"schemathesis": _version(schemathesis)},
-            ),
+            "machine": {**machine, "schemathesis": _version(schemathesis)},
             "method": (
                 "the sandbox behind a counting ASGI middleware; each tool run to completion in "
                 f"one process, alternated over {rounds} rounds; rate = requests the server "

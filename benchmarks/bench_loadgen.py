@@ -207,6 +207,7 @@ def main() -> int:
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
+    machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (1 if args.quick else 3)
     duration = args.duration or (8 if args.quick else 15)
     warmup = 2.0 if args.quick else 4.0
@@ -342,7 +343,7 @@ def main() -> int:
     path = write_report(
         NAME,
         {
-            "machine": machine_info(),
+            "machine": machine,
             "method": (
                 f"nginx (1 worker) on loopback answering a fixed valid 200; locust -u {args.users} "
                 f"-r {args.users} -t {duration}s per run; wrk -t1 -c{args.users}; contenders "

@@ -212,6 +212,7 @@ def main() -> int:
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
+    machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
     memory_requests = args.memory_requests or (30_000 if args.quick else 1_000_000)
@@ -238,7 +239,7 @@ def main() -> int:
                     connections=args.connections,
                 )
                 path = write_report(
-                    NAME, {"machine": machine_info(), **figures}, report_dir=args.report_dir
+                    NAME, {"machine": machine, **figures}, report_dir=args.report_dir
                 )
                 print(f"\nwrote {path}")
             if not args.skip_memory:
@@ -254,7 +255,7 @@ def main() -> int:
                 path = write_report(
                     f"{NAME}_memory",
                     {
-                        "machine": machine_info(),
+                        "machine": machine,
                         "method": (
                             f"wrk -t1 -c{args.connections} in chunks, every request with a "
                             "distinct text, bulkId and messageId; VmRSS of the sandbox process "

@@ -121,6 +121,7 @@ def main() -> int:
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
+    machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (3 if args.quick else 5)
     budget = 0.05 if args.quick else 0.2
 
@@ -174,7 +175,7 @@ def main() -> int:
     path = write_report(
         NAME,
         {
-            "machine": machine_info(),
+            "machine": machine,
             "method": (
                 "requests of N messages x 1 destination, each with its own text; library steps "
                 f"timed per call over loops filling {budget} s (gc paused), sizes alternated "

@@ -89,6 +89,7 @@ def main() -> int:
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
     args = parser.parse_args()
+    machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.25
 
@@ -160,7 +161,7 @@ def main() -> int:
     path = write_report(
         NAME,
         {
-            "machine": machine_info(),
+            "machine": machine,
             "method": (
                 "per-call wall time from loops filling a time budget (gc paused), the four "
                 f"contenders alternated over {rounds} rounds; ratio = per-round fast/jsonschema"
