@@ -9,6 +9,11 @@ from __future__ import annotations
 from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
 from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME, Check
 from sms_acceptance.conformance._client import ConformanceClient, encode_json
+from sms_acceptance.conformance._coverage import (
+    RequestCase,
+    concatenated_text_requests,
+    optional_field_requests,
+)
 from sms_acceptance.conformance._evidence import CheckFailed, Failure
 from sms_acceptance.conformance._exchange import (
     BodyKind,
@@ -22,6 +27,7 @@ from sms_acceptance.conformance._mutations import MUTATIONS, Mutation
 from sms_acceptance.conformance._profile import VendorProfile, VendorProfileError, load_profile
 from sms_acceptance.conformance._requests import (
     SEED_SMS_COUNTS,
+    addressed_request,
     destinations_for,
     few_destinations,
     plain_request,
@@ -52,16 +58,20 @@ __all__ = [
     "HttpExchanger",
     "Mutation",
     "ReceivedResponse",
+    "RequestCase",
     "SmsText",
     "TransportFailure",
     "VendorProfile",
     "VendorProfileError",
+    "addressed_request",
     "boundary_texts",
+    "concatenated_text_requests",
     "destinations_for",
     "encode_json",
     "examples",
     "few_destinations",
     "load_profile",
+    "optional_field_requests",
     "plain_request",
     "scheme_of",
     "seed_request",

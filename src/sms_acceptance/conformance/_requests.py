@@ -19,6 +19,7 @@ from sms_acceptance.conformance._texts import SmsText
 
 __all__ = [
     "SEED_SMS_COUNTS",
+    "addressed_request",
     "destinations_for",
     "few_destinations",
     "plain_request",
@@ -59,6 +60,20 @@ def text_request(sms: ConformanceClient, sample: SmsText, data: st.DataObject) -
     if sample.language_code is not None:
         message["language"] = {"languageCode": sample.language_code}
     return {"messages": [message]}
+
+
+def addressed_request(sms: ConformanceClient, document: dict[str, Any]) -> dict[str, Any]:
+    """`document` as it stands against loopback; on a live run each message keeps only the
+    destinations the live budget allows, addressed to the test numbers."""
+    if not sms.live:
+        return document
+    numbers = itertools.cycle(sms.options.test_destinations)
+    for message in document["messages"]:
+        kept = message["destinations"][: few_destinations(sms, len(message["destinations"]))]
+        for destination in kept:
+            destination["to"] = next(numbers)
+        message["destinations"] = kept
+    return document
 
 
 def seed_request_for(sms: ConformanceClient) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sms_acceptance._schema_store import bundled_schema
 from sms_acceptance.conformance._schema_strategy import compile_schema
 from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
 
-__all__ = ["phone_numbers", "send_at_values", "valid_requests"]
+__all__ = ["drop_open_properties", "phone_numbers", "send_at_values", "valid_requests"]
 
 # Fields of a message whose generated values are replaced by overlays.
 _WINDOW_KEYS = ("from", "to")
@@ -46,7 +46,7 @@ def _bound_arrays(node: Any, limits: dict[str, int]) -> None:
             _bound_arrays(value, limits)
 
 
-def _drop_open_properties(node: Any) -> None:
+def drop_open_properties(node: Any) -> None:
     """Leave out optional properties the schema tags `x-rule: OPEN` (R13 covers the seed's fields;
     whether a server takes the others, e.g. `sendingSpeedLimit`, is its choice)."""
     if isinstance(node, dict):
@@ -57,16 +57,16 @@ def _drop_open_properties(node: Any) -> None:
                 if properties[name].get("x-rule") == "OPEN" and name not in required:
                     del properties[name]
         for value in node.values():
-            _drop_open_properties(value)
+            drop_open_properties(value)
     elif isinstance(node, list):
         for value in node:
-            _drop_open_properties(value)
+            drop_open_properties(value)
 
 
 @functools.cache
 def _documents(max_messages: int, max_destinations: int) -> st.SearchStrategy[Any]:
     schema = copy.deepcopy(bundled_schema("request"))
-    _drop_open_properties(schema)
+    drop_open_properties(schema)
     _bound_arrays(schema, {"messages": max_messages, "destinations": max_destinations})
     return compile_schema(schema)
 
