@@ -166,10 +166,18 @@ def _to_missing(document: Document, data: st.DataObject) -> Document:
     return document
 
 
+def _to_as_number(document: Document, data: st.DataObject) -> Document:
+    # Its own mutation, not one draw among the wrong types: the number is the form a lenient
+    # (JavaScript-style) binder coerces back to digits, so every run must send it.
+    destination = _destination(document, data)
+    destination["to"] = int(destination["to"])
+    return document
+
+
 def _to_not_string(document: Document, data: st.DataObject) -> Document:
     destination = _destination(document, data)
     digits = destination["to"]
-    destination["to"] = data.draw(st.sampled_from([int(digits), [digits], {"to": digits}, True]))
+    destination["to"] = data.draw(st.sampled_from([[digits], {"to": digits}, True]))
     return document
 
 
@@ -339,6 +347,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("destinations_empty", "R3", _destinations_empty),
     Mutation("destination_not_object", "R4", _destination_not_object),
     Mutation("to_missing", "R4", _to_missing),
+    Mutation("to_as_number", "R4", _to_as_number),
     Mutation("to_not_string", "R4", _to_not_string),
     *(
         Mutation(f"wrong_type:{name}", "R5", _wrong_message_field(name, values))

@@ -421,6 +421,18 @@ class Verification:
         response = self.protocol()
         if response is None:
             return
+        if response.status in (401, 403):
+            # The configured credential was refused: that is A5's failure, and says nothing about
+            # R1-R9 (a server checks the credential before the body). Blaming the rejection check
+            # too would send the vendor after validation bugs it may not have (zoo FINDINGS 5).
+            self.check(
+                "accepted_auth_scheme",
+                False,
+                f"answered {response.status} to {self.exchange.request.auth.describe()} "
+                f"(A5: the configured credential is accepted in its scheme); whether it rejects "
+                f"a request that breaks {broken} cannot be judged behind a refused credential",
+            )
+            return
         self.check(
             rejection_check,
             response.status == 400,
