@@ -223,7 +223,7 @@ async def drops_fields_of_wrong_type(
 async def accepts_numeric_to(request: CapturedRequest, forward: Forward) -> CapturedResponse:
     """R4: a `to` sent as a JSON number is taken as its digits (a JavaScript-style coercion).
 
-    Caught by `negative_data_rejection` (`to_not_string`).
+    Caught by `negative_data_rejection` (`to_as_number`).
     """
 
     def repair(document: dict[str, Any]) -> dict[str, Any] | None:
