@@ -137,7 +137,7 @@ _AUTH_AND_NEGATIVE = (
     "A1 or A2 or A3 or A5 or R2 or R9",
 )
 _SEED = (_POSITIVE, "-k", "R10")
-_BULK = (_POSITIVE, "-k", "bulk")
+_BULK = (_POSITIVE, "-k", "bulk_of")
 # The seed has two messages, three destinations, client ids, a bulkId and tracking: enough for
 # most response bugs. What it lacks (flash: true, a bulk without a client bulkId, a long text in
 # each alphabet) the suite's fixed R13 cases send in every run (FINDINGS 6). No Hypothesis-drawn
