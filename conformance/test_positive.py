@@ -48,9 +48,7 @@ def test_R13_generated_valid_requests_are_accepted(
 
 
 @pytest.mark.parametrize("case", optional_field_requests(), ids=str)
-def test_R13_every_optional_field_is_accepted(
-    sms: ConformanceClient, case: RequestCase
-) -> None:
+def test_R13_every_optional_field_is_accepted(sms: ConformanceClient, case: RequestCase) -> None:
     sms.verify_accepted(addressed_request(sms, case.request()))
 
 
