@@ -10,6 +10,7 @@ The alphabets come from the TS 23.038 tables of `_gsm_tables`, not from a second
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,7 +75,10 @@ def _with_specials(base: str, specials: str, length: int) -> st.SearchStrategy[s
     return build()
 
 
+@functools.cache
 def _family_text(family: str, length: int) -> st.SearchStrategy[str]:
+    """The strategy for one family and length, built once: building it per draw re-ran
+    `st.composite`'s set-up each time and dominated the suite's generation cost (benchmarks/)."""
     if family == "gsm7":
         return _with_specials(_GSM_BASIC, "", length)
     if family == "gsm7_extension":
