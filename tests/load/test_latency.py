@@ -104,3 +104,25 @@ def test_closed_model_records_once_and_reads_the_same_histogram_both_ways() -> N
     assert recorder.intended is recorder.actual
     (point,) = recorder.timeline_points()
     assert point.mean_corrected_ms == point.mean_actual_ms == 2.0
+
+
+def test_a_second_seen_again_adds_to_its_slot_not_replaces_it() -> None:
+    # Greenlets can finish out of order across a second boundary; each batch is folded in.
+    recorder = LatencyRecorder()
+    recorder.record(10, 1_000, None, failed=False)
+    recorder.record(11, 4_000, None, failed=True)
+    recorder.record(10, 3_000, None, failed=True)
+    points = recorder.timeline_points()
+    assert [(p.second, p.requests, p.failures) for p in points] == [(10, 2, 1), (11, 1, 1)]
+    assert points[0].max_actual_ms == 3.0
+    assert recorder.actual.get_total_count() == 3
+
+
+def test_reading_mid_run_sees_every_request_and_recording_continues() -> None:
+    recorder = LatencyRecorder()
+    recorder.record(5, 1_000, 2_000, failed=False)
+    assert recorder.actual.get_total_count() == 1
+    recorder.record(5, 1_500, 1_000, failed=False)
+    assert recorder.corrected.get_total_count() == 2
+    assert [p.requests for p in recorder.timeline_points()] == [2]
+    assert recorder.timeline_points()[0].max_corrected_ms == 2.0
