@@ -144,3 +144,12 @@ def test_master_and_two_workers_merge_histograms_and_counts_exactly(
     assert rate["model"] == "open" and rate["target_rps"] == 60
     assert 0.9 <= rate["achieved_share_of_target"] <= 1.1
     assert_no_credential_anywhere(run)
+
+
+def test_tags_run_only_the_tagged_scenario_and_spawn_no_idle_users(run_locust: RunLocust) -> None:
+    run = run_locust("--tags", "bulk", "-u", "3", "-r", "3", "-t", "2s")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "StopUser" not in run.stderr and "Traceback" not in run.stderr
+    with (run.report_dir / "locust_stats.csv").open(encoding="utf-8") as table:
+        names = {row["Name"] for row in csv.DictReader(table)} - {"Aggregated"}
+    assert names == {"bulk"}

@@ -85,6 +85,7 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
     if runner is not None and is_worker:
         runner.register_message(RUN_MESSAGE, _on_run_message)
     else:
+        _drop_classes_left_without_tasks(environment)
         try:
             prepare_payloads(run, list(environment.user_classes))
         except RuntimeError as error:
@@ -103,6 +104,17 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
         environment.events.worker_report.add_listener(
             lambda client_id, data, **_: _absorb_worker_report(run, client_id, data)
         )
+
+
+def _drop_classes_left_without_tasks(environment: Any) -> None:
+    """`--tags`/`--exclude-tags` can leave a scenario without a task. Locust would still spawn its
+    users (counting them towards `-u`), each stopping with a logged `StopUser`; so apply the tag
+    filter now (Locust applies it once, at the first start) and keep only classes with a task,
+    which also spares drawing payloads nobody sends. A worker spawns what its master dispatches."""
+    environment._filter_tasks_by_tags()
+    kept = [user_class for user_class in environment.user_classes if user_class.tasks]
+    if kept and len(kept) < len(environment.user_classes):
+        environment.user_classes[:] = kept
 
 
 def _start_sandbox(environment: Any, run: LoadRun) -> None:

@@ -86,6 +86,7 @@ class LoadRun:
         self.stopped_wall: float | None = None
         self.node_count = 1
         self._validator: Any = None
+        self._json_content_types: dict[str | None, bool] = {}
         self._validate_credit = 0.0
         self.reset()
 
@@ -172,7 +173,12 @@ class LoadRun:
 
     def _schema_problem(self, body: bytes, content_type: str | None) -> str | None:
         """Why a 200 body breaks S1/S2 (content type, JSON, response schema); None if it holds."""
-        if not media_type(content_type).endswith("json"):
+        is_json = self._json_content_types.get(content_type)
+        if is_json is None:  # a server sends one or two distinct values: parse each once
+            is_json = media_type(content_type).endswith("json")
+            if len(self._json_content_types) < 64:  # bounded, whatever a server sends
+                self._json_content_types[content_type] = is_json
+        if not is_json:
             return f"content-type {media_type(content_type)}"
         document = parse_json(body)
         if document is _NOT_JSON:
