@@ -246,19 +246,29 @@ def _read_send_at(value: str) -> _SendAtReading:
     return _SendAtReading(None, moment)
 
 
-def _check_send_at(value: str, path: str, now: datetime, findings: _Findings) -> None:
-    """R8: a real calendar date, at most 180 days ahead of ``now``; R11 forms."""
+def _check_send_at(
+    value: str, m: int, now: datetime | None, findings: _Findings
+) -> datetime | None:
+    """R8 of message ``m``: a real calendar date, at most 180 days ahead; R11 forms.
+
+    Returns the clock it measured the horizon from, read only when a documented form needed it
+    (``now`` if given).
+    """
     reading = _read_send_at(value)
     if reading.violation is not None:
-        findings.violation("R8", path, reading.violation)
-        return
+        findings.violation("R8", f"{_message_path(m)}.sendAt", reading.violation)
+        return now
     if reading.moment is None:
-        return
+        return now
+    if now is None:
+        now = datetime.now(UTC)
+    path = f"{_message_path(m)}.sendAt"
     ahead = reading.moment - now
     if ahead > SEND_AT_HORIZON + _HORIZON_MARGIN:
         findings.violation("R8", path, f"is more than 180 days ahead: {value!r}")
     elif ahead > SEND_AT_HORIZON - _HORIZON_MARGIN:
         findings.open(path, "sendAt within a day of the 180-day horizon")
+    return now
 
 
 # --- deliveryTimeWindow (R7) -------------------------------------------------------------------
@@ -269,8 +279,6 @@ def _minute_of_day(hour: object, minute: object) -> int | None:
 
     Integers are compared as they are (``float()`` of an integer of hundreds of digits raises).
     """
-    if type(hour) is int and type(minute) is int:  # what nearly every request holds
-        return hour * 60 + minute if 0 <= hour <= 23 and 0 <= minute <= 59 else None
     for value in (hour, minute):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
@@ -282,25 +290,29 @@ def _minute_of_day(hour: object, minute: object) -> int | None:
     return int(hour) * 60 + int(minute)
 
 
-def _window_end(window: dict[str, Any], end: str, path: str, findings: _Findings) -> int | None:
+def _window_end(window: dict[str, Any], end: str, m: int, findings: _Findings) -> int | None:
     """One end of a window: its OPEN cases (6.0 for 6), and its minute of the day if well formed."""
     part = window.get(end)
     if not isinstance(part, dict):
         return None
     hour, minute = part.get("hour"), part.get("minute")
+    if type(hour) is int and type(minute) is int:  # what nearly every request holds
+        return hour * 60 + minute if 0 <= hour <= 23 and 0 <= minute <= 59 else None
+    path = f"{_message_path(m)}.deliveryTimeWindow.{end}"
     if _is_integral_float(hour):
-        findings.open(f"{path}.{end}.hour", "an integer written with a fraction (6.0)")
+        findings.open(f"{path}.hour", "an integer written with a fraction (6.0)")
     if _is_integral_float(minute):
-        findings.open(f"{path}.{end}.minute", "an integer written with a fraction (6.0)")
+        findings.open(f"{path}.minute", "an integer written with a fraction (6.0)")
     return _minute_of_day(hour, minute)
 
 
-def _check_window(window: dict[str, Any], path: str, findings: _Findings) -> None:
-    """R7 beyond the schema (a window at least an hour long) and its OPEN cases."""
-    start = _window_end(window, "from", path, findings)
-    finish = _window_end(window, "to", path, findings)
+def _check_window(window: dict[str, Any], m: int, findings: _Findings) -> None:
+    """R7 of message ``m`` beyond the schema (a window at least an hour long), its OPEN cases."""
+    start = _window_end(window, "from", m, findings)
+    finish = _window_end(window, "to", m, findings)
     if start is None or finish is None:
         return  # missing or malformed ends are the schema's findings (R5, R6, R7)
+    path = f"{_message_path(m)}.deliveryTimeWindow"
     if finish < start:
         findings.open(path, "window crosses midnight (to before from)")
     elif finish - start < MIN_WINDOW_MINUTES:
@@ -336,6 +348,25 @@ def _check_text_length(message: dict[str, Any], text: str, path: str, findings: 
 # --- the oracle ----------------------------------------------------------------------------------
 
 
+def _destination_positions(messages: list[Any]) -> list[tuple[int, int]]:
+    """(message index, destination index) of each destination the checks count, in their order.
+
+    The pass over destinations keeps only ordinals (no index pairs to build for every one); this
+    turns them into positions, in one more pass, for a request that has a duplicate to report.
+    """
+    return [
+        (m, d)
+        for m, message in enumerate(messages)
+        if isinstance(message, dict) and isinstance(message.get("destinations"), list)
+        for d, destination in enumerate(message["destinations"])
+        if isinstance(destination, dict)
+    ]
+
+
+def _message_id_path(position: tuple[int, int]) -> str:
+    return f"{_message_path(position[0])}.destinations[{position[1]}].messageId"
+
+
 def _semantic_checks(document: object, now: datetime | None, findings: _Findings) -> None:
     """The rules and OPEN cases beyond the schema, on whatever parts have the right shape.
 
@@ -350,9 +381,9 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
     messages = document.get("messages")
     if not isinstance(messages, list):
         return
-    total = 0
-    # messageId -> (message index, destination index) of its first use
-    seen_ids: dict[str, tuple[int, int]] = {}
+    total = 0  # destinations counted so far: also each one's ordinal, for duplicate messageIds
+    seen_ids: dict[str, int] = {}  # messageId -> ordinal of its first use
+    positions: list[tuple[int, int]] | None = None  # ordinal -> indexes, once a duplicate needs it
     for m, message in enumerate(messages):
         if not isinstance(message, dict):
             continue
@@ -363,12 +394,10 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
             )
         send_at = message.get("sendAt")
         if isinstance(send_at, str):
-            if now is None:
-                now = datetime.now(UTC)
-            _check_send_at(send_at, f"{_message_path(m)}.sendAt", now, findings)
+            now = _check_send_at(send_at, m, now, findings)
         window = message.get("deliveryTimeWindow")
         if isinstance(window, dict):
-            _check_window(window, f"{_message_path(m)}.deliveryTimeWindow", findings)
+            _check_window(window, m, findings)
         text = message.get("text")
         # At most 2 UTF-16 units a character: a text this short is surely short (no encoding).
         if isinstance(text, str) and 2 * len(text) > _SURELY_SHORT_UNITS:
@@ -376,19 +405,21 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
         destinations = message.get("destinations")
         if not isinstance(destinations, list):
             continue
-        for d, destination in enumerate(destinations):
+        for destination in destinations:
             if not isinstance(destination, dict):
                 continue
-            total += 1
             message_id = destination.get("messageId")
             if isinstance(message_id, str):
-                first = seen_ids.setdefault(message_id, (m, d))
-                if first[1] != d or first[0] != m:
+                first = seen_ids.setdefault(message_id, total)
+                if first != total:
+                    if positions is None:
+                        positions = _destination_positions(messages)
+                    where, first_at = positions[total], positions[first]
                     findings.open(
-                        f"{_message_path(m)}.destinations[{d}].messageId",
-                        "duplicate client messageId (first at "
-                        f"{_message_path(first[0])}.destinations[{first[1]}].messageId)",
+                        _message_id_path(where),
+                        f"duplicate client messageId (first at {_message_id_path(first_at)})",
                     )
+            total += 1
     if total > MAX_DESTINATIONS:
         findings.open("$.messages", f"{total} destinations in total, more than {MAX_DESTINATIONS}")
 

@@ -476,6 +476,15 @@ def test_destination_totals_and_duplicate_ids_get_the_verdict_they_got_before(
     _assert_same_verdict(_many_destinations(count, message_ids))
 
 
+def test_one_destination_object_listed_twice_is_a_duplicate_as_before() -> None:
+    destination = {"to": "41793026727", "messageId": "a"}
+    message = {"destinations": [destination, 1, destination], "text": "Hi"}
+    document = {"messages": ["not a message", message, {"destinations": 7}, message]}
+    verdict = judge_request(document, now=NOW)
+    assert verdict == judge_request_before(document, NOW)
+    assert len(verdict.open_cases) == 3  # the three later uses of "a"
+
+
 def test_a_naive_clock_is_read_as_utc_as_before() -> None:
     document = copy.deepcopy(_SEED_LIKE)
     document["messages"][1]["sendAt"] = (NOW + timedelta(days=180)).strftime(
