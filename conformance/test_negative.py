@@ -2,7 +2,9 @@
 
 Each case is a named mutation of a valid generated request. The exact bytes are re-judged by the
 request oracle before anything is sent: only a confirmed violation of the mutation's rule is held
-against the server, and the report names the mutation.
+against the server, and the report names the mutation. Against a local server the valid request
+the mutation starts from is sent first and must be accepted (R13): generating it is most of an
+example's cost, and it is as good a positive request as those of `test_positive.py`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def test_request_breaking_a_rule_is_400(
         ),
         label="valid request",
     )
+    if not sms.live:
+        # The base is a generated valid request in its own right: the server must accept it
+        # (R13), checked like any positive request. Not on a live server: it would be a real SMS.
+        sms.verify_accepted(valid)
     mutated = mutation.mutate(copy.deepcopy(valid), data)
     body = mutated if isinstance(mutated, bytes) else encode_json(mutated)
     verdict = judge_request(body)
