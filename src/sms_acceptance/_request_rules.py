@@ -9,8 +9,10 @@ tagged ``OPEN`` is a documented limit the contract leaves open, so it becomes an
 violation. Rules the schema cannot express (R7 window length, R8 real dates and the 180-day
 horizon, and the OPEN cases of rules.md that depend on the whole request) are checked here.
 
-Speed matters (the sandbox calls this on every request): a body the fast validator accepts skips
-the reference validator, which only runs to explain a failure.
+Speed matters (the sandbox calls this on every request, the load generator on every payload it
+prepares): a body the fast validator accepts skips the reference validator, which only runs to
+explain a failure; the checks beyond the schema make one pass that builds a JSONPath only for what
+it reports, and a ``sendAt`` string is read once however many requests repeat it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ MAX_SEGMENTS = 25
 #: and days counted in different time zones may disagree, so the oracle calls it OPEN there.
 SEND_AT_HORIZON = timedelta(days=180)
 _HORIZON_MARGIN = timedelta(days=1)
+_BEYOND_HORIZON = SEND_AT_HORIZON + _HORIZON_MARGIN  # R8 violation beyond this
+_NEAR_HORIZON = SEND_AT_HORIZON - _HORIZON_MARGIN  # OPEN beyond this
 #: R7: from and to of a delivery time window at least this far apart.
 MIN_WINDOW_MINUTES = 60
 
@@ -211,7 +215,8 @@ class _SendAtReading:
 
 
 #: Distinct sendAt strings remembered: a load run repeats a few values, a conformance run draws
-#: many; reading one is ~2 us, so the bound only keeps a long fuzzing run's memory flat.
+#: many; reading one costs ~4 µs (a lookup ~0.05 µs), and the bound keeps a long fuzzing run's
+#: memory flat (a few MiB at most).
 _SEND_AT_CACHE_SIZE = 4096
 
 
@@ -264,9 +269,9 @@ def _check_send_at(
         now = datetime.now(UTC)
     path = f"{_message_path(m)}.sendAt"
     ahead = reading.moment - now
-    if ahead > SEND_AT_HORIZON + _HORIZON_MARGIN:
+    if ahead > _BEYOND_HORIZON:
         findings.violation("R8", path, f"is more than 180 days ahead: {value!r}")
-    elif ahead > SEND_AT_HORIZON - _HORIZON_MARGIN:
+    elif ahead > _NEAR_HORIZON:
         findings.open(path, "sendAt within a day of the 180-day horizon")
     return now
 
@@ -424,6 +429,10 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
         findings.open("$.messages", f"{total} destinations in total, more than {MAX_DESTINATIONS}")
 
 
+#: What ``judge_request`` parses (a tuple: ``isinstance`` takes it faster than a union).
+_BYTES = (bytes, bytearray, memoryview)
+
+
 def judge_request(raw: bytes | object, *, now: datetime | None = None) -> RequestVerdict:
     """Judge a request body against rules R1-R13 of rules.md.
 
@@ -432,7 +441,7 @@ def judge_request(raw: bytes | object, *, now: datetime | None = None) -> Reques
     current time, UTC); naive datetimes are taken as UTC.
     """
     findings = _Findings()
-    if isinstance(raw, bytes | bytearray | memoryview):
+    if isinstance(raw, _BYTES):
         parsed, document = _parse(bytes(raw), findings)
         if not parsed:
             return findings.verdict()
