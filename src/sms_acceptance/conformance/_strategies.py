@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import string
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,6 +86,8 @@ def _documents(
             "#/$defs/destination/properties/to": phone_numbers(destinations),
             f"{_MESSAGE}/text": sms_texts(families),
             f"{_MESSAGE}/sendAt": send_at_values(),
+            f"{_MESSAGE}/from": _SENDERS,
+            f"{_MESSAGE}/notifyUrl": _NOTIFY_URLS,
         },
     )
 
@@ -97,6 +100,18 @@ def _number(digits: int, offset: int) -> str:
 # 10 to 14 digits, the first not 0: what `[1-9][0-9]{9,13}` matches, drawn as two integers
 # (Hypothesis's `from_regex` cost more than the rest of a request document together).
 _PHONE_NUMBERS = st.builds(_number, st.integers(10, 14), st.integers(0, 9 * 10**13 - 1))
+
+
+# `from`: 3 to 14 digits, or 3 to 11 characters of any kind (the schema's `anyOf`); `notifyUrl`:
+# an http(s) URL without spaces. Drawn directly for the same reason as the phone numbers.
+_SENDERS = st.builds(_number, st.integers(3, 14), st.integers(0, 9 * 10**13 - 1)) | st.text(
+    min_size=3, max_size=11
+)
+_NOTIFY_URLS = st.builds(
+    "{}://{}".format,
+    st.sampled_from(("http", "https")),
+    st.text(alphabet=string.ascii_letters + string.digits + "-._~/?=&%:", min_size=1, max_size=60),
+)
 
 
 def phone_numbers(fixed: Sequence[str] = ()) -> st.SearchStrategy[str]:
