@@ -267,12 +267,13 @@ def _check_send_at(
         return now
     if now is None:
         now = datetime.now(UTC)
-    path = f"{_message_path(m)}.sendAt"
     ahead = reading.moment - now
     if ahead > _BEYOND_HORIZON:
-        findings.violation("R8", path, f"is more than 180 days ahead: {value!r}")
+        findings.violation(
+            "R8", f"{_message_path(m)}.sendAt", f"is more than 180 days ahead: {value!r}"
+        )
     elif ahead > _NEAR_HORIZON:
-        findings.open(path, "sendAt within a day of the 180-day horizon")
+        findings.open(f"{_message_path(m)}.sendAt", "sendAt within a day of the 180-day horizon")
     return now
 
 
@@ -317,12 +318,15 @@ def _check_window(window: dict[str, Any], m: int, findings: _Findings) -> None:
     finish = _window_end(window, "to", m, findings)
     if start is None or finish is None:
         return  # missing or malformed ends are the schema's findings (R5, R6, R7)
-    path = f"{_message_path(m)}.deliveryTimeWindow"
     if finish < start:
-        findings.open(path, "window crosses midnight (to before from)")
+        findings.open(
+            f"{_message_path(m)}.deliveryTimeWindow", "window crosses midnight (to before from)"
+        )
     elif finish - start < MIN_WINDOW_MINUTES:
         findings.violation(
-            "R7", f"{path}.to", f"must be at least {MIN_WINDOW_MINUTES} minutes after from"
+            "R7",
+            f"{_message_path(m)}.deliveryTimeWindow.to",
+            f"must be at least {MIN_WINDOW_MINUTES} minutes after from",
         )
 
 
