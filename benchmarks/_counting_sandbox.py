@@ -10,15 +10,17 @@ requests each really sent, whatever each tool reports about itself.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import socket
+import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
-import uvicorn
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._loopback_uvicorn import serve, server_parser
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
 COUNT_PATH = "/__bench__/count"
@@ -60,24 +62,9 @@ class RequestCounter:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
+    args = server_parser(__doc__).parse_args()
     config = SandboxConfig(authorization=os.environ["SMS_ACCEPTANCE_AUTHORIZATION"])
-    # IPPROTO_TCP as the sandbox's own socket has it, so asyncio sets TCP_NODELAY on connections.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(2048)
-    server_config = uvicorn.Config(
-        RequestCounter(create_app(config)),
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        log_level="warning",
-        server_header=False,
-    )
-    uvicorn.Server(server_config).run(sockets=[sock])
+    serve(RequestCounter(create_app(config)), args.port)
 
 
 if __name__ == "__main__":

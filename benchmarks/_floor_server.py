@@ -10,15 +10,18 @@ beyond this floor is its own work: auth, parsing, the request oracle, segment co
 
 from __future__ import annotations
 
-import argparse
-import socket
+import sys
 from pathlib import Path
 
-import uvicorn
+if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from benchmarks._loopback_uvicorn import serve, server_parser
 
 
 def floor_app(body: bytes, path: str) -> Starlette:
@@ -32,27 +35,11 @@ def floor_app(body: bytes, path: str) -> Starlette:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser = server_parser(__doc__)
     parser.add_argument("--body-file", type=Path, required=True)
     parser.add_argument("--path", default="/sms/1/text/advanced")
     args = parser.parse_args()
-    # IPPROTO_TCP explicitly, as getaddrinfo gives the sandbox: asyncio sets TCP_NODELAY on
-    # accepted sockets only when the listening socket's proto says TCP; without it every answer
-    # waits ~40 ms for a delayed ACK (Nagle), and the floor would measure the kernel, not the stack.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(2048)
-    config = uvicorn.Config(
-        floor_app(args.body_file.read_bytes(), args.path),
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        log_level="warning",
-        server_header=False,
-    )
-    uvicorn.Server(config).run(sockets=[sock])
+    serve(floor_app(args.body_file.read_bytes(), args.path), args.port)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ runs without root and leaves nothing behind; `daemon off` keeps it our child, st
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from benchmarks._output import BenchmarkError, require_executable
 from benchmarks._processes import LOOPBACK, ServerProcess, free_port
@@ -72,15 +72,16 @@ class NginxTarget:
         self.path = path
         self.workers = workers
         self.count = count
-        self._temp: tempfile.TemporaryDirectory[str] | None = None
+        self._root: Path | None = None
         self._server: ServerProcess | None = None
+        self._stack = contextlib.ExitStack()
 
     @property
     def answers_log(self) -> Path:
         """With `count=True`: the time of every answer, epoch seconds, one a line."""
-        if self._temp is None or not self.count:
+        if self._root is None or not self.count:
             raise BenchmarkError("nginx is not running with count=True")
-        return Path(self._temp.name) / "access.log"
+        return self._root / "access.log"
 
     @property
     def base_url(self) -> str:
@@ -100,42 +101,33 @@ class NginxTarget:
 
     def __enter__(self) -> NginxTarget:
         nginx = require_executable("nginx", NGINX_INSTALL_HINT)
-        self._temp = tempfile.TemporaryDirectory(prefix="sms-bench-nginx-")
-        root = Path(self._temp.name)
-        port = free_port()
-        config = root / "nginx.conf"
-        config.write_text(
-            _CONFIG.format(
-                workers=self.workers,
-                root=root,
-                host=LOOPBACK,
-                port=port,
-                path=self.path,
-                body=_nginx_string(self.body),
-                access_log=f"{root / 'access.log'} served" if self.count else "off",
+        # The temp dir goes when nginx has stopped, also when nginx fails to start.
+        with contextlib.ExitStack() as stack:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sms-bench-nginx-")))
+            port = free_port()
+            config = root / "nginx.conf"
+            config.write_text(
+                _CONFIG.format(
+                    workers=self.workers,
+                    root=root,
+                    host=LOOPBACK,
+                    port=port,
+                    path=self.path,
+                    body=_nginx_string(self.body),
+                    access_log=f"{root / 'access.log'} served" if self.count else "off",
+                )
             )
-        )
-        self._server = ServerProcess(
-            [nginx, "-p", str(root), "-e", str(root / "error.log"), "-c", str(config)],
-            port=port,
-            what="nginx",
-            log_path=root / "stdout.log",
-            start_timeout=10,
-        )
-        try:
-            self._server.__enter__()
-        except BenchmarkError:
-            self._temp.cleanup()
-            raise
+            server = ServerProcess(
+                [nginx, "-p", str(root), "-e", str(root / "error.log"), "-c", str(config)],
+                port=port,
+                what="nginx",
+                log_path=root / "stdout.log",
+                start_timeout=10,
+            )
+            self._server = stack.enter_context(server)
+            self._root = root
+            self._stack = stack.pop_all()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._server is not None:
-            self._server.stop()
-        if self._temp is not None:
-            self._temp.cleanup()
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()

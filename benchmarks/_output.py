@@ -8,6 +8,7 @@ reported in one line with the fix, never as a traceback.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from benchmarks._measure import Goal, Summary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIR = REPO_ROOT / "reports" / "bench"
@@ -87,6 +90,65 @@ def write_report(name: str, payload: dict[str, Any], report_dir: Path = REPORT_D
     path = report_dir / f"{name}.json"
     path.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
     return path
+
+
+def report_goals(
+    name: str,
+    payload: dict[str, Any],
+    goals: Sequence[Goal],
+    *,
+    report_dir: Path,
+    blank_line_before: bool = True,
+) -> Path:
+    """Write the report with its goals last, and say where it went.
+
+    Every report ends the same way, `"goals": [...]` then `"all_goals_hold"`, because
+    `figures_table.py` and the README's table read exactly those two keys.
+    """
+    path = write_report(
+        name,
+        {
+            **payload,
+            "goals": [goal.as_dict() for goal in goals],
+            "all_goals_hold": all(goal.holds for goal in goals),
+        },
+        report_dir=report_dir,
+    )
+    print(f"\nwrote {path}" if blank_line_before else f"wrote {path}")
+    return path
+
+
+def ratio_verdict(label: str, ratio: Summary, goal: Goal) -> str:
+    """`label: 1.23x (per-round 1.10-1.30), goal >= 1.0: holds`, the line under a ratio's table."""
+    return (
+        f"{label}: {ratio.median:.2f}x (per-round {ratio.minimum:.2f}-{ratio.maximum:.2f}), "
+        f"goal {goal.comparison} {goal.threshold}: {'holds' if goal.holds else 'DOES NOT HOLD'}"
+    )
+
+
+def summary_cells(summary: Summary) -> list[object]:
+    """Median, min, max and spread of one contender: the columns of every req/s table."""
+    return [summary.median, summary.minimum, summary.maximum, f"{summary.spread_percent:.0f}%"]
+
+
+def benchmark_parser(doc: str, *, quick: str, rounds: str) -> argparse.ArgumentParser:
+    """The options every benchmark has first: `--quick` and `--rounds`, with their own help.
+
+    The script adds its own options, then `parse_benchmark_args` adds `--report-dir` (last in
+    every `--help`) and parses.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument("--rounds", type=int, help=rounds)
+    return parser
+
+
+def parse_benchmark_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Add `--report-dir` (where `<name>.json` goes) and parse the command line."""
+    parser.add_argument(
+        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    )
+    return parser.parse_args()
 
 
 def progress(message: str) -> None:

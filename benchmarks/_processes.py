@@ -11,14 +11,15 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
 from benchmarks._output import BenchmarkError
 
 LOOPBACK = "127.0.0.1"
+BENCHMARKS_DIR = Path(__file__).resolve().parent
 
 
 def free_port() -> int:
@@ -113,12 +114,7 @@ class ServerProcess:
             raise BenchmarkError(message) from None
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def stop(self) -> None:
@@ -142,3 +138,20 @@ class ServerProcess:
         except OSError:
             return ""
         return lines[-1] if lines else ""
+
+
+def script_server(
+    script: str,
+    *arguments: str,
+    what: str,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+) -> ServerProcess:
+    """`python benchmarks/<script> --port N ARGUMENTS` on a free loopback port (use with `with`).
+
+    For the small servers that live next to the benchmarks (`_floor_server.py`,
+    `_counting_sandbox.py`), which all take the port to listen on as `--port`.
+    """
+    port = free_port()
+    argv = [sys.executable, str(BENCHMARKS_DIR / script), "--port", str(port), *arguments]
+    return ServerProcess(argv, port=port, what=what, log_path=log_path, env=env)

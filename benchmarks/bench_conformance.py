@@ -18,7 +18,6 @@ Schemathesis is not a project dependency: install it in a throwaway venv and pas
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -36,15 +35,17 @@ from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._output import (
     REPO_ROOT,
-    REPORT_DIR,
     BenchmarkError,
+    benchmark_parser,
     format_table,
+    parse_benchmark_args,
     progress,
+    ratio_verdict,
+    report_goals,
     require_executable,
     run_main,
-    write_report,
 )
-from benchmarks._processes import ServerProcess, free_port
+from benchmarks._processes import ServerProcess, script_server
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential
 
 NAME = "conformance"
@@ -179,9 +180,9 @@ def _checks_run(summary: Path) -> int | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 round, the quick profile only")
-    parser.add_argument("--rounds", type=int, help="alternating rounds (default 3)")
+    parser = benchmark_parser(
+        __doc__, quick="1 round, the quick profile only", rounds="alternating rounds (default 3)"
+    )
     parser.add_argument(
         "--profile", choices=PROFILES, help="profile compared with Schemathesis (default ci)"
     )
@@ -191,10 +192,7 @@ def main() -> int:
         default=None,
         help="comma-separated profiles to time (default quick,ci,thorough; --quick: quick)",
     )
-    parser.add_argument(
-        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
-    )
-    args = parser.parse_args()
+    args = parse_benchmark_args(parser)
     machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (1 if args.quick else 3)
     compared = args.profile or ("quick" if args.quick else "ci")
@@ -208,15 +206,8 @@ def main() -> int:
     credential = bench_credential()
     with tempfile.TemporaryDirectory(prefix="sms-bench-conformance-") as temp_name:
         temp = Path(temp_name)
-        port = free_port()
-        server = ServerProcess(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("_counting_sandbox.py")),
-                "--port",
-                str(port),
-            ],
-            port=port,
+        server = script_server(
+            "_counting_sandbox.py",
             what="counting sandbox",
             log_path=temp / "sandbox.log",
             env={**os.environ, AUTHORIZATION_ENV: credential},
@@ -269,10 +260,7 @@ def main() -> int:
         ],
     ]
     print(format_table(["tool", "req/s median", "spread", "requests", "wall s"], rows))
-    print(
-        f"\nours/schemathesis: {ratio.median:.2f}x (per-round {ratio.minimum:.2f}-"
-        f"{ratio.maximum:.2f}), goal >= {GOAL_RATIO}: {'holds' if goal.holds else 'DOES NOT HOLD'}"
-    )
+    print("\n" + ratio_verdict("ours/schemathesis", ratio, goal))
     wall_rows: list[list[object]] = []
     for profile, values in walls.items():
         runs = target.runs[f"pytest conformance ({profile})"]
@@ -286,7 +274,7 @@ def main() -> int:
         )
     print()
     print(format_table(["profile", "max_examples", "wall s (median)", "requests"], wall_rows))
-    path = write_report(
+    report_goals(
         NAME,
         {
             "machine": {**machine, "schemathesis": _version(schemathesis)},
@@ -301,12 +289,10 @@ def main() -> int:
             "ratio_ours_to_schemathesis": ratio.as_dict(),
             "profile_wall_s": {p: summarise(v).as_dict() for p, v in walls.items()},
             "runs": target.runs,
-            "goals": [goal.as_dict()],
-            "all_goals_hold": goal.holds,
         },
+        [goal],
         report_dir=args.report_dir,
     )
-    print(f"\nwrote {path}")
     return 0
 
 

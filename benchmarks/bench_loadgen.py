@@ -33,7 +33,6 @@ of wrk is reported.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import os
@@ -50,7 +49,16 @@ from benchmarks._locust import locust_argv, read_stats
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
 from benchmarks._nginx import NginxTarget
-from benchmarks._output import REPO_ROOT, REPORT_DIR, format_table, progress, run_main, write_report
+from benchmarks._output import (
+    REPO_ROOT,
+    benchmark_parser,
+    format_table,
+    parse_benchmark_args,
+    progress,
+    report_goals,
+    run_main,
+    summary_cells,
+)
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential, json_headers
 from benchmarks._window import measure_window
@@ -194,9 +202,9 @@ def _report_progress(name: str, round_index: int, value: float) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 round of 8 s runs")
-    parser.add_argument("--rounds", type=int, help="alternating rounds (default 3)")
+    parser = benchmark_parser(
+        __doc__, quick="1 round of 8 s runs", rounds="alternating rounds (default 3)"
+    )
     parser.add_argument("--duration", type=int, help="seconds per run (default 15)")
     parser.add_argument("--users", type=int, default=20, help="Locust users (default 20)")
     parser.add_argument(
@@ -205,10 +213,7 @@ def main() -> int:
         default=0.85,
         help="first open-model rate tried, as a share of the bare closed maximum (default 0.85)",
     )
-    parser.add_argument(
-        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
-    )
-    args = parser.parse_args()
+    args = parse_benchmark_args(parser)
     machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (1 if args.quick else 3)
     duration = args.duration or (8 if args.quick else 15)
@@ -324,17 +329,7 @@ def main() -> int:
         ),
     ]
 
-    rows: list[list[object]] = [
-        [
-            name,
-            s.median,
-            s.minimum,
-            s.maximum,
-            f"{s.spread_percent:.0f}%",
-            cpu[name].median,
-        ]
-        for name, s in summaries.items()
-    ]
+    rows = [[name, *summary_cells(s), cpu[name].median] for name, s in summaries.items()]
     print(
         format_table(["contender", "req/s median", "min", "max", "spread", "CPU µs/request"], rows)
     )
@@ -361,7 +356,7 @@ def main() -> int:
                 [[name, figures["median"]] for name, figures in isolated.items()],
             )
         )
-    path = write_report(
+    report_goals(
         NAME,
         {
             "machine": machine,
@@ -393,12 +388,10 @@ def main() -> int:
             },
             "kit_work_in_isolation_microseconds": isolated,
             "runs": bench.runs,
-            "goals": [g.as_dict() for g in goals],
-            "all_goals_hold": all(g.holds for g in goals),
         },
+        goals,
         report_dir=args.report_dir,
     )
-    print(f"\nwrote {path}")
     return 0
 
 

@@ -18,7 +18,6 @@ The throughput figures go to `sandbox.json`, the memory run to `sandbox_memory.j
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import sys
@@ -32,15 +31,18 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._output import (
-    REPORT_DIR,
     BenchmarkError,
+    benchmark_parser,
     format_table,
+    parse_benchmark_args,
     progress,
+    ratio_verdict,
+    report_goals,
     run_main,
-    write_report,
+    summary_cells,
 )
 from benchmarks._payloads import SEED_REQUEST, encoded
-from benchmarks._processes import ServerProcess, free_port, rss_kib
+from benchmarks._processes import ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
 
@@ -122,21 +124,14 @@ def _throughput(
     rounds: int,
     duration: int,
     connections: int,
-) -> dict[str, Any]:
-    """Sandbox and floor under wrk, alternated; the figures for `sandbox.json`."""
+) -> tuple[dict[str, Any], Goal]:
+    """Sandbox and floor under wrk, alternated; the figures for `sandbox.json` and its goal."""
     body_file = temp / "reply.json"
     body_file.write_bytes(reply)
-    floor_port = free_port()
-    floor = ServerProcess(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("_floor_server.py")),
-            "--port",
-            str(floor_port),
-            "--body-file",
-            str(body_file),
-        ],
-        port=floor_port,
+    floor = script_server(
+        "_floor_server.py",
+        "--body-file",
+        str(body_file),
         what="floor server",
         log_path=temp / "floor.log",
     )
@@ -172,17 +167,10 @@ def _throughput(
         threshold=GOAL_RATIO,
         comparison=">=",
     )
-    rows: list[list[object]] = [
-        [name, s.median, s.minimum, s.maximum, f"{s.spread_percent:.0f}%"]
-        for name, s in rps.items()
-    ]
+    rows = [[name, *summary_cells(s)] for name, s in rps.items()]
     print(format_table(["server", "req/s median", "min", "max", "spread"], rows))
-    print(
-        f"\nsandbox/floor: {ratio.median:.2f}x "
-        f"(per-round {ratio.minimum:.2f}-{ratio.maximum:.2f}), "
-        f"goal >= {GOAL_RATIO}: {'holds' if goal.holds else 'DOES NOT HOLD'}"
-    )
-    return {
+    print("\n" + ratio_verdict("sandbox/floor", ratio, goal))
+    figures = {
         "method": (
             f"wrk -t1 -c{connections} -d{duration}s POSTing the seed request, sandbox and "
             f"floor alternated over {rounds} rounds; ratio = per-round sandbox/floor"
@@ -190,17 +178,16 @@ def _throughput(
         "requests_per_s": {name: s.as_dict() for name, s in rps.items()},
         "wrk_runs": runs,
         "ratio_sandbox_to_floor": ratio.as_dict(),
-        "goals": [goal.as_dict()],
-        "all_goals_hold": goal.holds,
     }
+    return figures, goal
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="2 rounds of 3 s, 30k-request memory run"
+    parser = benchmark_parser(
+        __doc__,
+        quick="2 rounds of 3 s, 30k-request memory run",
+        rounds="alternating rounds (default 5)",
     )
-    parser.add_argument("--rounds", type=int, help="alternating rounds (default 5)")
     parser.add_argument("--duration", type=int, help="seconds per wrk sample (default 10)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--memory-requests", type=int, help="memory run length (default 1,000,000)")
@@ -208,10 +195,7 @@ def main() -> int:
     parser.add_argument(
         "--skip-throughput", action="store_true", help="only the memory run (sandbox_memory.json)"
     )
-    parser.add_argument(
-        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
-    )
-    args = parser.parse_args()
+    args = parse_benchmark_args(parser)
     machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
@@ -228,7 +212,7 @@ def main() -> int:
             if status != 200:
                 raise BenchmarkError(f"the sandbox answered the seed request with {status}")
             if not args.skip_throughput:
-                figures = _throughput(
+                figures, goal = _throughput(
                     sandbox_url,
                     request,
                     headers,
@@ -238,10 +222,9 @@ def main() -> int:
                     duration=duration,
                     connections=args.connections,
                 )
-                path = write_report(
-                    NAME, {"machine": machine, **figures}, report_dir=args.report_dir
+                report_goals(
+                    NAME, {"machine": machine, **figures}, [goal], report_dir=args.report_dir
                 )
-                print(f"\nwrote {path}")
             if not args.skip_memory:
                 memory, memory_goal = _memory_run(
                     sandbox, sandbox_url, headers, memory_requests, args.connections
@@ -252,7 +235,7 @@ def main() -> int:
                     f"{memory['requests']:,} requests (x{memory['growth_ratio']:.3f}): "
                     f"{'flat' if memory_goal.holds else 'GROWING'}"
                 )
-                path = write_report(
+                report_goals(
                     f"{NAME}_memory",
                     {
                         "machine": machine,
@@ -262,12 +245,11 @@ def main() -> int:
                             "after each chunk"
                         ),
                         "memory": memory,
-                        "goals": [memory_goal.as_dict()],
-                        "all_goals_hold": memory_goal.holds,
                     },
+                    [memory_goal],
                     report_dir=args.report_dir,
+                    blank_line_before=False,
                 )
-                print(f"wrote {path}")
     return 0
 
 

@@ -22,7 +22,6 @@ The conformance wall time per Hypothesis profile is in `bench_conformance.py`.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 import tempfile
@@ -36,12 +35,13 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, seconds_per_call, summarise
 from benchmarks._output import (
-    REPORT_DIR,
     BenchmarkError,
+    benchmark_parser,
     format_table,
+    parse_benchmark_args,
     progress,
+    report_goals,
     run_main,
-    write_report,
 )
 from benchmarks._payloads import bulk_request, encoded, response_for
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
@@ -113,14 +113,11 @@ def _sandbox_seconds_per_request(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds, short timings")
-    parser.add_argument("--rounds", type=int, help="rounds per step and size (default 5)")
-    parser.add_argument("--skip-sandbox", action="store_true", help="library steps only")
-    parser.add_argument(
-        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    parser = benchmark_parser(
+        __doc__, quick="3 rounds, short timings", rounds="rounds per step and size (default 5)"
     )
-    args = parser.parse_args()
+    parser.add_argument("--skip-sandbox", action="store_true", help="library steps only")
+    args = parse_benchmark_args(parser)
     machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (3 if args.quick else 5)
     budget = 0.05 if args.quick else 0.2
@@ -172,7 +169,7 @@ def main() -> int:
             rows,
         )
     )
-    path = write_report(
+    report_goals(
         NAME,
         {
             "machine": machine,
@@ -183,12 +180,10 @@ def main() -> int:
             ),
             "sizes": list(SIZES),
             "steps": figures,
-            "goals": [g.as_dict() for g in goals],
-            "all_goals_hold": all(g.holds for g in goals),
         },
+        goals,
         report_dir=args.report_dir,
     )
-    print(f"\nwrote {path}")
     return 0
 
 

@@ -16,7 +16,6 @@ Goal (issue 5, item 4): the hot path costs at most 1/20 of the reference, on eve
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,12 +29,13 @@ import orjson
 from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
 from benchmarks._output import (
-    REPORT_DIR,
     BenchmarkError,
+    benchmark_parser,
     format_table,
+    parse_benchmark_args,
     progress,
+    report_goals,
     run_main,
-    write_report,
 )
 from benchmarks._payloads import SEED_RESPONSES, bulk_request, encoded, response_for
 
@@ -82,13 +82,12 @@ def _validators() -> tuple[Check, Check, Callable[[object], int]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds of 0.05 s timings")
-    parser.add_argument("--rounds", type=int, help="alternating rounds per body (default 7)")
-    parser.add_argument(
-        "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
+    parser = benchmark_parser(
+        __doc__,
+        quick="3 rounds of 0.05 s timings",
+        rounds="alternating rounds per body (default 7)",
     )
-    args = parser.parse_args()
+    args = parse_benchmark_args(parser)
     machine = machine_info()  # at the start: its load average says how busy the box was
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.25
@@ -158,7 +157,7 @@ def main() -> int:
         "≤ 1/20",
     ]
     print(format_table(headers, rows))
-    path = write_report(
+    report_goals(
         NAME,
         {
             "machine": machine,
@@ -167,12 +166,10 @@ def main() -> int:
                 f"contenders alternated over {rounds} rounds; ratio = per-round fast/jsonschema"
             ),
             "results": results,
-            "goals": [g.as_dict() for g in goals],
-            "all_goals_hold": all(g.holds for g in goals),
         },
+        goals,
         report_dir=args.report_dir,
     )
-    print(f"\nwrote {path}")
     return 0
 
 
