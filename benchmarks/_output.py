@@ -15,9 +15,11 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, Summary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -92,32 +94,6 @@ def write_report(name: str, payload: dict[str, Any], report_dir: Path = REPORT_D
     return path
 
 
-def report_goals(
-    name: str,
-    payload: dict[str, Any],
-    goals: Sequence[Goal],
-    *,
-    report_dir: Path,
-    blank_line_before: bool = True,
-) -> Path:
-    """Write the report with its goals last, and say where it went.
-
-    Every report ends the same way, `"goals": [...]` then `"all_goals_hold"`, because
-    `figures_table.py` and the README's table read exactly those two keys.
-    """
-    path = write_report(
-        name,
-        {
-            **payload,
-            "goals": [goal.as_dict() for goal in goals],
-            "all_goals_hold": all(goal.holds for goal in goals),
-        },
-        report_dir=report_dir,
-    )
-    print(f"\nwrote {path}" if blank_line_before else f"wrote {path}")
-    return path
-
-
 def ratio_verdict(label: str, ratio: Summary, goal: Goal) -> str:
     """`label: 1.23x (per-round 1.10-1.30), goal >= 1.0: holds`, the line under a ratio's table."""
     return (
@@ -134,8 +110,7 @@ def summary_cells(summary: Summary) -> list[object]:
 def benchmark_parser(doc: str, *, quick: str, rounds: str) -> argparse.ArgumentParser:
     """The options every benchmark has first: `--quick` and `--rounds`, with their own help.
 
-    The script adds its own options, then `parse_benchmark_args` adds `--report-dir` (last in
-    every `--help`) and parses.
+    The script adds its own options, then `start_benchmark` adds `--report-dir` and parses.
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=quick)
@@ -143,12 +118,51 @@ def benchmark_parser(doc: str, *, quick: str, rounds: str) -> argparse.ArgumentP
     return parser
 
 
-def parse_benchmark_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
-    """Add `--report-dir` (where `<name>.json` goes) and parse the command line."""
+@dataclass(frozen=True)
+class BenchmarkRun:
+    """One benchmark's command line, and the machine as it was when the benchmark started.
+
+    The machine is read at the start because its load average says how busy the box was while
+    measuring; the report puts the load average at the end next to it.
+    """
+
+    args: argparse.Namespace
+    machine: dict[str, Any]
+
+    def report(
+        self,
+        name: str,
+        payload: dict[str, Any],
+        goals: Sequence[Goal],
+        *,
+        blank_line_before: bool = True,
+    ) -> Path:
+        """Write `<report_dir>/<name>.json` and say where it went.
+
+        Every report has the same frame: `"machine"` first (a `"machine"` in `payload` replaces
+        the recorded one, in the same place), then the payload, then `"goals"` and
+        `"all_goals_hold"`, the keys `figures_table.py` and the README's table read.
+        """
+        path = write_report(
+            name,
+            {
+                "machine": self.machine,
+                **payload,
+                "goals": [goal.as_dict() for goal in goals],
+                "all_goals_hold": all(goal.holds for goal in goals),
+            },
+            report_dir=self.args.report_dir,
+        )
+        print(f"\nwrote {path}" if blank_line_before else f"wrote {path}")
+        return path
+
+
+def start_benchmark(parser: argparse.ArgumentParser) -> BenchmarkRun:
+    """Add `--report-dir` (last in every `--help`), parse the command line, record the machine."""
     parser.add_argument(
         "--report-dir", type=Path, default=REPORT_DIR, help="where <name>.json goes (reports/bench)"
     )
-    return parser.parse_args()
+    return BenchmarkRun(args=parser.parse_args(), machine=machine_info())
 
 
 def progress(message: str) -> None:

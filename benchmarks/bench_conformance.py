@@ -31,19 +31,17 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._output import (
     REPO_ROOT,
     BenchmarkError,
     benchmark_parser,
     format_table,
-    parse_benchmark_args,
     progress,
     ratio_verdict,
-    report_goals,
     require_executable,
     run_main,
+    start_benchmark,
 )
 from benchmarks._processes import ServerProcess, script_server
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential
@@ -192,8 +190,8 @@ def main() -> int:
         default=None,
         help="comma-separated profiles to time (default quick,ci,thorough; --quick: quick)",
     )
-    args = parse_benchmark_args(parser)
-    machine = machine_info()  # at the start: its load average says how busy the box was
+    run = start_benchmark(parser)
+    args = run.args
     rounds = args.rounds or (1 if args.quick else 3)
     compared = args.profile or ("quick" if args.quick else "ci")
     timed = tuple((args.profiles or ("quick" if args.quick else ",".join(PROFILES))).split(","))
@@ -274,10 +272,10 @@ def main() -> int:
         )
     print()
     print(format_table(["profile", "max_examples", "wall s (median)", "requests"], wall_rows))
-    report_goals(
+    run.report(
         NAME,
         {
-            "machine": {**machine, "schemathesis": _version(schemathesis)},
+            "machine": {**run.machine, "schemathesis": _version(schemathesis)},
             "method": (
                 "the sandbox behind a counting ASGI middleware; each tool run to completion in "
                 f"one process, alternated over {rounds} rounds; rate = requests the server "
@@ -291,7 +289,6 @@ def main() -> int:
             "runs": target.runs,
         },
         [goal],
-        report_dir=args.report_dir,
     )
     return 0
 

@@ -46,17 +46,15 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._locust import locust_argv, read_stats
-from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
 from benchmarks._nginx import NginxTarget
 from benchmarks._output import (
     REPO_ROOT,
     benchmark_parser,
     format_table,
-    parse_benchmark_args,
     progress,
-    report_goals,
     run_main,
+    start_benchmark,
     summary_cells,
 )
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
@@ -213,8 +211,8 @@ def main() -> int:
         default=0.85,
         help="first open-model rate tried, as a share of the bare closed maximum (default 0.85)",
     )
-    args = parse_benchmark_args(parser)
-    machine = machine_info()  # at the start: its load average says how busy the box was
+    run = start_benchmark(parser)
+    args = run.args
     rounds = args.rounds or (1 if args.quick else 3)
     duration = args.duration or (8 if args.quick else 15)
     warmup = 2.0 if args.quick else 4.0
@@ -356,10 +354,9 @@ def main() -> int:
                 [[name, figures["median"]] for name, figures in isolated.items()],
             )
         )
-    report_goals(
+    run.report(
         NAME,
         {
-            "machine": machine,
             "method": (
                 f"nginx (1 worker) on loopback answering a fixed valid 200; locust -u {args.users} "
                 f"-r {args.users} -t {duration}s per run; wrk -t1 -c{args.users}; contenders "
@@ -390,7 +387,6 @@ def main() -> int:
             "runs": bench.runs,
         },
         goals,
-        report_dir=args.report_dir,
     )
     return 0
 

@@ -28,17 +28,15 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, summarise
 from benchmarks._output import (
     BenchmarkError,
     benchmark_parser,
     format_table,
-    parse_benchmark_args,
     progress,
     ratio_verdict,
-    report_goals,
     run_main,
+    start_benchmark,
     summary_cells,
 )
 from benchmarks._payloads import SEED_REQUEST, encoded
@@ -195,8 +193,8 @@ def main() -> int:
     parser.add_argument(
         "--skip-throughput", action="store_true", help="only the memory run (sandbox_memory.json)"
     )
-    args = parse_benchmark_args(parser)
-    machine = machine_info()  # at the start: its load average says how busy the box was
+    run = start_benchmark(parser)
+    args = run.args
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
     memory_requests = args.memory_requests or (30_000 if args.quick else 1_000_000)
@@ -222,9 +220,7 @@ def main() -> int:
                     duration=duration,
                     connections=args.connections,
                 )
-                report_goals(
-                    NAME, {"machine": machine, **figures}, [goal], report_dir=args.report_dir
-                )
+                run.report(NAME, figures, [goal])
             if not args.skip_memory:
                 memory, memory_goal = _memory_run(
                     sandbox, sandbox_url, headers, memory_requests, args.connections
@@ -235,10 +231,9 @@ def main() -> int:
                     f"{memory['requests']:,} requests (x{memory['growth_ratio']:.3f}): "
                     f"{'flat' if memory_goal.holds else 'GROWING'}"
                 )
-                report_goals(
+                run.report(
                     f"{NAME}_memory",
                     {
-                        "machine": machine,
                         "method": (
                             f"wrk -t1 -c{args.connections} in chunks, every request with a "
                             "distinct text, bulkId and messageId; VmRSS of the sandbox process "
@@ -247,7 +242,6 @@ def main() -> int:
                         "memory": memory,
                     },
                     [memory_goal],
-                    report_dir=args.report_dir,
                     blank_line_before=False,
                 )
     return 0

@@ -32,16 +32,14 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, seconds_per_call, summarise
 from benchmarks._output import (
     BenchmarkError,
     benchmark_parser,
     format_table,
-    parse_benchmark_args,
     progress,
-    report_goals,
     run_main,
+    start_benchmark,
 )
 from benchmarks._payloads import bulk_request, encoded, response_for
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
@@ -117,8 +115,8 @@ def main() -> int:
         __doc__, quick="3 rounds, short timings", rounds="rounds per step and size (default 5)"
     )
     parser.add_argument("--skip-sandbox", action="store_true", help="library steps only")
-    args = parse_benchmark_args(parser)
-    machine = machine_info()  # at the start: its load average says how busy the box was
+    run = start_benchmark(parser)
+    args = run.args
     rounds = args.rounds or (3 if args.quick else 5)
     budget = 0.05 if args.quick else 0.2
 
@@ -169,10 +167,9 @@ def main() -> int:
             rows,
         )
     )
-    report_goals(
+    run.report(
         NAME,
         {
-            "machine": machine,
             "method": (
                 "requests of N messages x 1 destination, each with its own text; library steps "
                 f"timed per call over loops filling {budget} s (gc paused), sizes alternated "
@@ -182,7 +179,6 @@ def main() -> int:
             "steps": figures,
         },
         goals,
-        report_dir=args.report_dir,
     )
     return 0
 

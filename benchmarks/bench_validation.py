@@ -26,16 +26,14 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 import orjson
 
-from benchmarks._machine import machine_info
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
 from benchmarks._output import (
     BenchmarkError,
     benchmark_parser,
     format_table,
-    parse_benchmark_args,
     progress,
-    report_goals,
     run_main,
+    start_benchmark,
 )
 from benchmarks._payloads import SEED_RESPONSES, bulk_request, encoded, response_for
 
@@ -87,8 +85,8 @@ def main() -> int:
         quick="3 rounds of 0.05 s timings",
         rounds="alternating rounds per body (default 7)",
     )
-    args = parse_benchmark_args(parser)
-    machine = machine_info()  # at the start: its load average says how busy the box was
+    run = start_benchmark(parser)
+    args = run.args
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.25
 
@@ -157,10 +155,9 @@ def main() -> int:
         "≤ 1/20",
     ]
     print(format_table(headers, rows))
-    report_goals(
+    run.report(
         NAME,
         {
-            "machine": machine,
             "method": (
                 "per-call wall time from loops filling a time budget (gc paused), the four "
                 f"contenders alternated over {rounds} rounds; ratio = per-round fast/jsonschema"
@@ -168,7 +165,6 @@ def main() -> int:
             "results": results,
         },
         goals,
-        report_dir=args.report_dir,
     )
     return 0
 
