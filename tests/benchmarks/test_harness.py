@@ -6,7 +6,9 @@ measures (counts, orders, escapes), never how fast anything is.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import time
 import urllib.request
 from collections.abc import Callable
@@ -156,3 +158,90 @@ def test_wrk_refuses_a_non_loopback_url(bench_module: Loader, tmp_path: Path) ->
     wrk = bench_module("_wrk")
     with pytest.raises(bench_module("_output").BenchmarkError, match="non-loopback"):
         wrk.wrk_argv(tmp_path / "x.lua", "http://192.0.2.1/", duration_s=1, connections=1)
+
+
+def test_report_puts_the_machine_first_and_the_goals_last(
+    bench_module: Loader, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output, measure = bench_module("_output"), bench_module("_measure")
+    goal = measure.Goal("g", "s", measured=1.0, threshold=0.9, comparison=">=")
+    run = output.BenchmarkRun(args=argparse.Namespace(report_dir=tmp_path), machine={"nproc": 2})
+    path = run.report("demo", {"method": "m", "results": []}, [goal])
+    document = json.loads(path.read_text())
+    assert list(document)[3:] == ["machine", "method", "results", "goals", "all_goals_hold"]
+    assert document["machine"] == {"nproc": 2}
+    assert document["goals"] == [goal.as_dict()]
+    assert document["all_goals_hold"] is True
+    assert capsys.readouterr().out == f"\nwrote {path}\n"
+
+
+def test_report_machine_from_the_payload_replaces_the_recorded_one_in_place(
+    bench_module: Loader, tmp_path: Path
+) -> None:
+    run = bench_module("_output").BenchmarkRun(
+        args=argparse.Namespace(report_dir=tmp_path), machine={"nproc": 2}
+    )
+    path = run.report("demo", {"method": "m", "machine": {"nproc": 2, "tool": "1.0"}}, [])
+    document = json.loads(path.read_text())
+    assert list(document)[3:5] == ["machine", "method"]
+    assert document["machine"] == {"nproc": 2, "tool": "1.0"}
+
+
+def test_ratio_verdict_names_the_ratio_its_range_and_the_goal(bench_module: Loader) -> None:
+    output, measure = bench_module("_output"), bench_module("_measure")
+    ratio = measure.summarise([0.4, 0.45, 0.5])
+    goal = measure.Goal("g", "s", measured=ratio.median, threshold=0.5, comparison=">=")
+    assert output.ratio_verdict("sandbox/floor", ratio, goal) == (
+        "sandbox/floor: 0.45x (per-round 0.40-0.50), goal >= 0.5: DOES NOT HOLD"
+    )
+
+
+def test_floor_server_answers_every_post_with_its_body_file(
+    bench_module: Loader, tmp_path: Path
+) -> None:
+    processes = bench_module("_processes")
+    body_file = tmp_path / "reply.json"
+    body_file.write_bytes(b'{"messages": []}')
+    floor = processes.script_server(
+        "_floor_server.py",
+        "--body-file",
+        str(body_file),
+        what="floor server",
+        log_path=tmp_path / "floor.log",
+    )
+    with floor:
+        request = urllib.request.Request(
+            floor.base_url + "/sms/1/text/advanced", data=b"{}", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"] == "application/json"
+            assert response.read() == b'{"messages": []}'
+
+
+def test_counting_sandbox_counts_each_request_by_status_class(
+    bench_module: Loader, tmp_path: Path
+) -> None:
+    processes, sandbox = bench_module("_processes"), bench_module("_sandbox")
+    credential = sandbox.bench_credential()
+    server = processes.script_server(
+        "_counting_sandbox.py",
+        what="counting sandbox",
+        log_path=tmp_path / "sandbox.log",
+        env={**os.environ, sandbox.AUTHORIZATION_ENV: credential},
+    )
+    with server:
+        url = server.base_url + sandbox.ENDPOINT_PATH
+        seed = bench_module("_payloads").encoded(bench_module("_payloads").SEED_REQUEST)
+        assert sandbox.post(url, seed, credential)[0] == 200
+        assert sandbox.post(url, b"{}", "App wrong")[0] == 401
+        with urllib.request.urlopen(server.base_url + "/__bench__/count", timeout=10) as answer:
+            counts = json.loads(answer.read())
+    assert counts == {"requests": 2, "2xx": 1, "4xx": 1}
+
+
+@pytest.mark.usefixtures("nginx_and_wrk")
+def test_nginx_leaves_no_temp_dir_behind(bench_module: Loader) -> None:
+    with bench_module("_nginx").NginxTarget("{}", count=True) as target:
+        root = target.answers_log.parent
+        assert (root / "nginx.conf").is_file()
+    assert not root.exists()
