@@ -12,9 +12,11 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+Name = TypeVar("Name", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,19 @@ def ratios(numerators: Sequence[float], denominators: Sequence[float]) -> Summar
 
 
 def alternate(
-    contenders: Mapping[str, Callable[[], float]],
+    contenders: Mapping[Name, Callable[[], float]],
     rounds: int,
     *,
-    on_sample: Callable[[str, int, float], None] | None = None,
-) -> dict[str, list[float]]:
+    on_sample: Callable[[Name, int, float], None] | None = None,
+) -> dict[Name, list[float]]:
     """Run each contender once per round, in turn, and collect one sample from each call.
 
     The order inside a round flips every round (A B, B A, A B, ...) so neither side always runs
-    right after the other's warm-up or cool-down.
+    right after the other's warm-up or cool-down. Contenders are named by anything hashable: a
+    label, or the size of the request each one sends.
     """
     names = list(contenders)
-    samples: dict[str, list[float]] = {name: [] for name in names}
+    samples: dict[Name, list[float]] = {name: [] for name in names}
     for round_index in range(rounds):
         order = names if round_index % 2 == 0 else list(reversed(names))
         for name in order:

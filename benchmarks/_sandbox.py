@@ -56,11 +56,7 @@ def post(url: str, body: bytes, credential: str, *, timeout: float = 30) -> tupl
         url,
         data=body,
         method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Authorization": credential,
-        },
+        headers=json_headers(credential),
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -73,6 +69,7 @@ def post(url: str, body: bytes, credential: str, *, timeout: float = 30) -> tupl
 
 
 def json_headers(credential: str) -> dict[str, str]:
+    """The headers a JSON client sends: the same for urllib, wrk and Locust contenders."""
     return {
         "Content-Type": "application/json",
         "Accept": "application/json",

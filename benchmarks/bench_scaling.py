@@ -32,7 +32,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._measure import Goal, seconds_per_call, summarise
+from benchmarks._measure import Goal, alternate, seconds_per_call, summarise
 from benchmarks._output import (
     BenchmarkError,
     benchmark_parser,
@@ -87,7 +87,6 @@ def _sandbox_seconds_per_request(
 ) -> dict[int, list[float]]:
     credential = bench_credential()
     headers = json_headers(credential)
-    samples: dict[int, list[float]] = {size: [] for size in requests}
     with (
         tempfile.TemporaryDirectory(prefix="sms-bench-scaling-") as temp,
         sandbox_process(Path(temp), credential) as sandbox,
@@ -99,15 +98,17 @@ def _sandbox_seconds_per_request(
                 raise BenchmarkError(
                     f"the sandbox answered the {size}-destination request {status}"
                 )
-        for round_index in range(rounds):
-            order = list(requests) if round_index % 2 == 0 else list(reversed(requests))
-            for size in order:
-                result = run_wrk(url, requests[size], headers, duration_s=duration, connections=1)
-                if result.non_2xx or result.socket_errors or not result.requests:
-                    raise BenchmarkError(f"the sandbox failed requests of {size} destinations")
-                samples[size].append(1 / result.requests_per_s)
-                progress(f"{NAME}: sandbox {size} destinations: {result.requests_per_s:,.0f} req/s")
-    return samples
+
+        def seconds_per_request(size: int) -> float:
+            result = run_wrk(url, requests[size], headers, duration_s=duration, connections=1)
+            if result.non_2xx or result.socket_errors or not result.requests:
+                raise BenchmarkError(f"the sandbox failed requests of {size} destinations")
+            progress(f"{NAME}: sandbox {size} destinations: {result.requests_per_s:,.0f} req/s")
+            return 1 / result.requests_per_s
+
+        return alternate(
+            {size: functools.partial(seconds_per_request, size) for size in requests}, rounds
+        )
 
 
 def main() -> int:
