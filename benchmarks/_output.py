@@ -170,6 +170,15 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def rate_progress(benchmark: str, *, decimals: int = 0) -> Callable[[str, int, float], None]:
+    """An `alternate(..., on_sample=)` hook: `<benchmark>: round 2 <contender>: 1,234 req/s`."""
+
+    def report(name: str, round_index: int, value: float) -> None:
+        progress(f"{benchmark}: round {round_index + 1} {name}: {value:,.{decimals}f} req/s")
+
+    return report
+
+
 def run_main(program: str, main: Callable[[], int]) -> None:
     """Run a benchmark's main; environment problems and ^C end in one line, not a traceback."""
     try:

@@ -49,6 +49,11 @@ class WrkResult:
     def requests_per_s(self) -> float:
         return self.requests / self.duration_s if self.duration_s > 0 else 0.0
 
+    @property
+    def all_answered(self) -> bool:
+        """Requests were sent and every one got a 2xx: only then is the rate a capacity."""
+        return self.requests > 0 and not self.non_2xx and not self.socket_errors
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "requests": self.requests,

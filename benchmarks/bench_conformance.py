@@ -38,6 +38,7 @@ from benchmarks._output import (
     benchmark_parser,
     format_table,
     progress,
+    rate_progress,
     ratio_verdict,
     require_executable,
     run_main,
@@ -218,7 +219,7 @@ def main() -> int:
                     "schemathesis": lambda: target.schemathesis(schemathesis, max_examples),
                 },
                 rounds,
-                on_sample=lambda n, r, v: progress(f"{NAME}: round {r + 1} {n}: {v:,.1f} req/s"),
+                on_sample=rate_progress(NAME, decimals=1),
             )
             walls: dict[str, list[float]] = {}
             for profile in timed:

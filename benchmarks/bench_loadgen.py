@@ -53,6 +53,7 @@ from benchmarks._output import (
     benchmark_parser,
     format_table,
     progress,
+    rate_progress,
     run_main,
     start_benchmark,
     summary_cells,
@@ -195,10 +196,6 @@ def _kit_work_in_isolation(body: bytes, rounds: int) -> dict[str, Any]:
     }
 
 
-def _report_progress(name: str, round_index: int, value: float) -> None:
-    progress(f"{NAME}: round {round_index + 1} {name}: {value:,.0f} req/s")
-
-
 def main() -> int:
     parser = benchmark_parser(
         __doc__, quick="1 round of 8 s runs", rounds="alternating rounds (default 3)"
@@ -242,7 +239,7 @@ def main() -> int:
                 ),
                 "wrk": functools.partial(bench.wrk, request, json_headers(credential)),
             }
-            closed = alternate(contenders, rounds, on_sample=_report_progress)
+            closed = alternate(contenders, rounds, on_sample=rate_progress(NAME))
 
             # The open model: the highest rate tried that the bare user holds.
             rate = args.open_share * summarise(closed["bare"]).median
@@ -262,7 +259,7 @@ def main() -> int:
                     ),
                 },
                 rounds,
-                on_sample=_report_progress,
+                on_sample=rate_progress(NAME),
             )
 
     isolated = _kit_work_in_isolation(json.dumps(SEED_RESPONSES[1]).encode(), max(rounds, 3))

@@ -34,6 +34,7 @@ from benchmarks._output import (
     benchmark_parser,
     format_table,
     progress,
+    rate_progress,
     ratio_verdict,
     run_main,
     start_benchmark,
@@ -60,7 +61,7 @@ def _varying_request() -> bytes:
 
 
 def _checked(result: WrkResult, what: str) -> WrkResult:
-    if result.requests == 0 or result.non_2xx or result.socket_errors:
+    if not result.all_answered:
         raise BenchmarkError(
             f"{what} answered {result.non_2xx} non-2xx and {result.socket_errors} socket errors "
             f"in {result.requests} requests: the figure would not be a capacity"
@@ -154,7 +155,7 @@ def _throughput(
         samples = alternate(
             {name: functools.partial(sample, name) for name in contenders},
             rounds,
-            on_sample=lambda n, r, v: progress(f"{NAME}: round {r + 1} {n}: {v:,.0f} req/s"),
+            on_sample=rate_progress(NAME),
         )
     rps = {name: summarise(values) for name, values in samples.items()}
     ratio = ratios(samples["sandbox"], samples["floor"])

@@ -245,3 +245,35 @@ def test_nginx_leaves_no_temp_dir_behind(bench_module: Loader) -> None:
         root = target.answers_log.parent
         assert (root / "nginx.conf").is_file()
     assert not root.exists()
+
+
+def test_rate_progress_numbers_rounds_from_one_on_stderr(
+    bench_module: Loader, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = bench_module("_output")
+    output.rate_progress("sandbox")("floor", 0, 12345.6)
+    output.rate_progress("conformance", decimals=1)("ours", 2, 7.25)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err
+        == "sandbox: round 1 floor: 12,346 req/s\nconformance: round 3 ours: 7.2 req/s\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("requests", "non_2xx", "socket_errors", "answered"),
+    [(10, 0, 0, True), (0, 0, 0, False), (10, 1, 0, False), (10, 0, 1, False)],
+)
+def test_wrk_result_is_a_capacity_only_when_every_request_got_a_2xx(
+    bench_module: Loader, requests: int, non_2xx: int, socket_errors: int, answered: bool
+) -> None:
+    result = bench_module("_wrk").WrkResult(
+        requests=requests,
+        duration_s=1.0,
+        non_2xx=non_2xx,
+        socket_errors=socket_errors,
+        latency_p50_ms=1.0,
+        latency_p99_ms=2.0,
+    )
+    assert result.all_answered is answered
