@@ -12,51 +12,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# The seed document's request example (`shared/seeds/000_*.txt`, the curl `--data-raw` body).
-SEED_REQUEST: dict[str, Any] = {
-    "bulkId": "BULK-ID-123-xyz",
-    "messages": [
-        {
-            "callbackData": "DLR callback data",
-            "destinations": [
-                {"messageId": "MESSAGE-ID-123-xyz", "to": "41793026727"},
-                {"to": "41793026834"},
-            ],
-            "flash": False,
-            "from": "SMSC",
-            "intermediateReport": True,
-            "language": {"languageCode": "TR"},
-            "notifyContentType": "application/json",
-            "notifyUrl": "https://www.example.com/sms/advanced",
-            "text": "Art\u0131k Ulusal Dil Tan\u0131mlay\u0131c\u0131s\u0131 ile Türkçe karakterli "
-            "smslerinizi rahatl\u0131kla iletebilirsiniz.",
-            "transliteration": "TURKISH",
-            "validityPeriod": 720,
-        },
-        {
-            "deliveryTimeWindow": {
-                "days": [
-                    "MONDAY",
-                    "TUESDAY",
-                    "WEDNESDAY",
-                    "THURSDAY",
-                    "FRIDAY",
-                    "SATURDAY",
-                    "SUNDAY",
-                ],
-                "from": {"hour": 6, "minute": 0},
-                "to": {"hour": 15, "minute": 30},
-            },
-            "destinations": [{"to": "41793026700"}],
-            "from": "41793026700",
-            "sendAt": "2021-08-25T16:00:00.000+0000",
-            "text": "A long time ago, in a galaxy far, far away... It is a period of civil war. "
-            "Rebel spaceships, striking from a hidden base, have won their first victory "
-            "against the evil Galactic Empire.",
-        },
-    ],
-    "tracking": {"track": "SMS", "type": "MY_CAMPAIGN"},
-}
+import yaml
+
+from sms_acceptance._schema_store import schema_dir
+
+
+def _seed_request() -> dict[str, Any]:
+    """The seed document's request example (R10), as `schemas/openapi.yaml` carries it verbatim.
+
+    Read from the spec rather than held as a copy here, so the figures are always those of the
+    seed's own request. Not through `sms_acceptance.conformance.seed_request`: importing the
+    conformance package loads Hypothesis, which has no business in the in-process timings.
+    """
+    document = yaml.safe_load((schema_dir() / "openapi.yaml").read_text(encoding="utf-8"))
+    operation = document["paths"]["/sms/1/text/advanced"]["post"]
+    value = operation["requestBody"]["content"]["application/json"]["examples"]["seed"]["value"]
+    if not isinstance(value, dict):
+        raise TypeError("schemas/openapi.yaml: the seed request example is not an object")
+    return value
+
+
+SEED_REQUEST: dict[str, Any] = _seed_request()
 
 _PENDING_ENROUTE = {
     "groupId": 1,
