@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -52,4 +53,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # Piped into `head`: stop quietly when the reader goes, as a Unix filter does.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     run_main("figures_table", main)
