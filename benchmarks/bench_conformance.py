@@ -11,6 +11,10 @@ user waits for it too).
 Goal (issue 5, item 5): our rate >= 2 x Schemathesis's. Item 6: wall time of `pytest conformance`
 for the `quick`, `ci` and `thorough` profiles.
 
+Both tools run with Python's default bytecode caching (this machine's shell sets
+PYTHONDONTWRITEBYTECODE=1, which CI runners do not), after one unmeasured run of each;
+`--no-bytecode-cache` measures without it.
+
 Schemathesis is not a project dependency: install it in a throwaway venv and pass its path,
     python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install schemathesis
     python benchmarks/bench_conformance.py --schemathesis /tmp/bench-venv/bin/schemathesis [--quick]
@@ -72,11 +76,21 @@ def _max_examples(profile: str) -> int:
 class _Target:
     """The counting sandbox, and runs of each tool measured against it."""
 
-    def __init__(self, server: ServerProcess, credential: str, temp: Path) -> None:
+    def __init__(
+        self, server: ServerProcess, credential: str, temp: Path, *, bytecode_cache: bool
+    ) -> None:
         self.server = server
         self.credential = credential
         self.temp = temp
         self.runs: dict[str, list[dict[str, Any]]] = {}
+        self.env = {**os.environ, AUTHORIZATION_ENV: credential}
+        if bytecode_cache:
+            # Python's default, and what CI runners do. Both tools pay for compiling their
+            # imports (and pytest for rewriting the asserts of every plugin's modules, Hypothesis
+            # included) on each run when bytecode is never written.
+            self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        else:
+            self.env["PYTHONDONTWRITEBYTECODE"] = "1"
 
     def _count(self) -> int:
         url = self.server.base_url + "/__bench__/count"
@@ -101,7 +115,7 @@ class _Target:
                 text=True,
                 timeout=RUN_TIMEOUT_S,
                 cwd=cwd,
-                env={**os.environ, AUTHORIZATION_ENV: self.credential},
+                env=self.env,
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
@@ -187,6 +201,12 @@ def main() -> int:
     )
     parser.add_argument("--schemathesis", help="path of the schemathesis executable")
     parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="run both tools with PYTHONDONTWRITEBYTECODE=1 (default: Python's default, caches "
+        "written; one unmeasured run of each tool first)",
+    )
+    parser.add_argument(
         "--profiles",
         default=None,
         help="comma-separated profiles to time (default quick,ci,thorough; --quick: quick)",
@@ -212,7 +232,12 @@ def main() -> int:
             env={**os.environ, AUTHORIZATION_ENV: credential},
         )
         with server:
-            target = _Target(server, credential, temp)
+            target = _Target(server, credential, temp, bytecode_cache=not args.no_bytecode_cache)
+            # One unmeasured run of each: imports compiled and cached (when caching), the
+            # server warm; then the alternating rounds.
+            target.ours(compared)
+            target.schemathesis(schemathesis, max_examples)
+            target.runs.clear()
             samples = alternate(
                 {
                     "ours": lambda: target.ours(compared),
