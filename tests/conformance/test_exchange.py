@@ -6,11 +6,21 @@ HTML page or 10 MB. Each must give its category within the deadline, never hang 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gzip
+import itertools
 import json
 import socket
+import ssl
 import struct
+import subprocess
+import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +34,7 @@ from sms_acceptance.conformance import (
     TransportFailure,
 )
 
-from .conftest import SECRET, http_response, wire_server
+from .conftest import SECRET, http_response, read_request, wire_server
 
 TIMEOUT = 1.0
 
@@ -186,3 +196,258 @@ def test_three_timeouts_in_a_row_mark_the_target_unresponsive(
         assert not exchanger.unresponsive
         exchanger.send(b"{}", CONFIGURED)
         assert exchanger.unresponsive
+
+
+def _kept_alive(status: int, body: bytes, *extra_headers: str) -> bytes:
+    """An answer that leaves the connection open (HTTP/1.1's default)."""
+    head = "".join(f"{line}\r\n" for line in extra_headers)
+    return (
+        f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{head}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("ascii") + body
+
+
+def _answer_each_request(connection: socket.socket, answer: bytes, requests: int) -> None:
+    """Answer the request already read and up to `requests - 1` more on the same connection."""
+    connection.sendall(answer)
+    for _ in range(requests - 1):
+        if not read_request(connection):
+            return
+        connection.sendall(answer)
+
+
+def test_consecutive_requests_share_one_kept_alive_connection(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    answer = _kept_alive(200, b'{"messages": []}')
+    with wire_server(lambda c: _answer_each_request(c, answer, 3)) as server:
+        exchanger = exchanger_for(server.base_url)
+        statuses = [_response(exchanger.send(b"{}", CONFIGURED).outcome).status for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert server.connections == 1
+
+
+def test_a_connection_the_server_closes_is_reopened_for_the_next_request(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    with wire_server(lambda c: c.sendall(http_response(200, b"{}"))) as server:
+        exchanger = exchanger_for(server.base_url)
+        statuses = [_response(exchanger.send(b"{}", CONFIGURED).outcome).status for _ in range(2)]
+    assert statuses == [200, 200]
+    assert server.connections == 2
+
+
+def test_a_kept_alive_connection_the_server_closed_while_idle_is_not_reused(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    # Keep-alive promised, then closed: the next request must notice before sending on it.
+    with wire_server(lambda c: c.sendall(_kept_alive(200, b"{}"))) as server:
+        exchanger = exchanger_for(server.base_url)
+        first = _response(exchanger.send(b"{}", CONFIGURED).outcome)
+        time.sleep(0.2)  # the server's close has arrived
+        second = _response(exchanger.send(b"{}", CONFIGURED).outcome)
+    assert (first.status, second.status) == (200, 200)
+    assert server.connections == 2
+
+
+def test_a_request_lost_to_a_keep_alive_race_is_retried_once_on_a_fresh_connection(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    answer = _kept_alive(200, b"{}")
+    connection_numbers = itertools.count()
+
+    def answer_then_drop_the_next(connection: socket.socket) -> None:
+        connection.sendall(answer)
+        if next(connection_numbers) == 0:
+            read_request(connection)  # the second request arrives, and the connection closes
+
+    with wire_server(answer_then_drop_the_next) as server:
+        exchanger = exchanger_for(server.base_url)
+        first = _response(exchanger.send(b"{}", CONFIGURED).outcome)
+        second = _response(exchanger.send(b"{}", CONFIGURED).outcome)
+    assert (first.status, second.status) == (200, 200)
+    assert server.connections == 2
+    assert len(server.received) == 2  # the retry's request; the lost one was read by the handler
+
+
+def test_a_fresh_connection_closed_without_an_answer_is_not_retried(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    with wire_server(lambda connection: None) as server:
+        outcome = exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome
+    assert _failure(outcome).category is FailureCategory.SERVER_DISCONNECTED
+    assert server.connections == 1
+
+
+def test_a_chunked_body_is_reassembled(exchanger_for: ExchangerFactory) -> None:
+    def chunked(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for part in (b'{"messages"', b": []}"):
+            connection.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+        connection.sendall(b"0\r\n\r\n")
+
+    with wire_server(chunked) as server:
+        response = _response(exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome)
+    assert response.body == b'{"messages": []}'
+
+
+@pytest.mark.parametrize(
+    ("coding", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, no zlib wrapper
+    ],
+)
+def test_compressed_bodies_are_decoded_and_gzip_deflate_accepted(
+    exchanger_for: ExchangerFactory, coding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    body = json.dumps({"messages": [{"to": "41793026727"}] * 50}).encode()
+    answer = _kept_alive(200, encode(body), f"Content-Encoding: {coding}")
+    with wire_server(lambda c: c.sendall(answer)) as server:
+        response = _response(exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome)
+    assert response.body == body
+    assert b"\r\naccept-encoding: gzip, deflate\r\n" in server.received[0].lower()
+
+
+def test_a_body_that_does_not_decode_is_a_protocol_error(exchanger_for: ExchangerFactory) -> None:
+    answer = _kept_alive(200, b"not gzip at all", "Content-Encoding: gzip")
+    with wire_server(lambda c: c.sendall(answer)) as server:
+        outcome = exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome
+    assert _failure(outcome).category is FailureCategory.PROTOCOL_ERROR
+    assert "undecodable" in _failure(outcome).message
+
+
+def test_a_declared_length_over_the_cap_fails_before_the_body_and_keeps_the_head(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+
+    def head_then_wait(connection: socket.socket) -> None:
+        connection.sendall(head)
+        time.sleep(3)
+
+    with wire_server(head_then_wait) as server:
+        outcome = (
+            exchanger_for(server.base_url, max_body_bytes=1000).send(b"{}", CONFIGURED).outcome
+        )
+    failure = _failure(outcome)
+    assert failure.category is FailureCategory.BODY_TOO_LARGE  # not the deadline: no body read
+    assert failure.status == 200
+    assert ("Content-Length", "5000") in failure.headers
+
+
+def test_an_interim_100_continue_is_skipped_for_the_final_answer(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    answer = b"HTTP/1.1 100 Continue\r\n\r\n" + http_response(201, b"{}")
+    with wire_server(lambda c: c.sendall(answer)) as server:
+        response = _response(exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome)
+    assert response.status == 201
+
+
+def test_a_redirect_is_reported_not_followed(exchanger_for: ExchangerFactory) -> None:
+    answer = _kept_alive(302, b"", "Location: http://127.0.0.1:9/elsewhere")
+    with wire_server(lambda c: c.sendall(answer)) as server:
+        response = _response(exchanger_for(server.base_url).send(b"{}", CONFIGURED).outcome)
+    assert response.status == 302
+    assert server.connections == 1
+
+
+def test_a_url_that_is_not_http_is_a_failure_not_an_exception(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    outcome = exchanger_for("ftp://127.0.0.1:21").send(b"{}", CONFIGURED).outcome
+    assert _failure(outcome).category is FailureCategory.CONNECT_ERROR
+    assert "unsupported URL scheme" in _failure(outcome).message
+
+
+def test_a_credential_that_is_not_valid_http_fails_without_being_shown() -> None:
+    broken = SECRET + "\r\nX-Injected: 1"
+    with wire_server(lambda c: c.sendall(http_response(200, b"{}"))) as server:
+        exchanger = HttpExchanger(
+            server.base_url + "/sms/1/text/advanced", authorization=broken, request_timeout=TIMEOUT
+        )
+        try:
+            failure = _failure(exchanger.send(b"{}", CONFIGURED).outcome)
+        finally:
+            exchanger.close()
+    assert failure.category is FailureCategory.PROTOCOL_ERROR
+    assert SECRET.split()[1] not in failure.message
+    assert server.received == []  # nothing was sent
+
+
+def test_send_also_works_when_called_from_inside_a_running_event_loop(
+    exchanger_for: ExchangerFactory,
+) -> None:
+    with wire_server(lambda c: c.sendall(http_response(200, b"{}"))) as server:
+        exchanger = exchanger_for(server.base_url)
+
+        async def caller() -> int | None:
+            return _response(exchanger.send(b"{}", CONFIGURED).outcome).status
+
+        assert asyncio.run(caller()) == 200
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key) that no system store trusts."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    return cert, key
+
+
+@contextmanager
+def _tls_server(cert: Path, key: Path, answer: bytes) -> Iterator[str]:
+    """One TLS connection on 127.0.0.1: read a request, send `answer`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+
+    def serve() -> None:
+        with (
+            contextlib.suppress(OSError),
+            listener.accept()[0] as plain,
+            context.wrap_socket(plain, server_side=True) as connection,
+        ):
+            read_request(connection)
+            connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        thread.join(5)
+        listener.close()
+
+
+def test_https_is_spoken_to_a_server_whose_certificate_is_trusted(
+    exchanger_for: ExchangerFactory,
+    self_signed: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cert, key = self_signed
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by ssl.create_default_context()
+    with _tls_server(cert, key, http_response(200, b'{"messages": []}')) as base_url:
+        response = _response(exchanger_for(base_url).send(b"{}", CONFIGURED).outcome)
+    assert response.body == b'{"messages": []}'
+
+
+def test_https_to_an_untrusted_certificate_cannot_connect(
+    exchanger_for: ExchangerFactory, self_signed: tuple[Path, Path]
+) -> None:
+    cert, key = self_signed
+    with _tls_server(cert, key, http_response(200, b"{}")) as base_url:
+        outcome = exchanger_for(base_url).send(b"{}", CONFIGURED).outcome
+    assert _failure(outcome).category is FailureCategory.CONNECT_ERROR
+    assert "certificate" in _failure(outcome).message.lower()
