@@ -32,6 +32,7 @@ from sms_acceptance.conformance import (
     HttpExchanger,
     ReceivedResponse,
     TransportFailure,
+    _http11,
 )
 
 from .conftest import SECRET, http_response, read_request, wire_server
@@ -268,6 +269,56 @@ def test_a_request_lost_to_a_keep_alive_race_is_retried_once_on_a_fresh_connecti
     assert (first.status, second.status) == (200, 200)
     assert server.connections == 2
     assert len(server.received) == 2  # the retry's request; the lost one was read by the handler
+
+
+def test_without_stale_retries_a_request_lost_to_a_keep_alive_race_is_a_failure() -> None:
+    # What a live gateway gets: the lost request may have been acted on (a real SMS), so it is
+    # reported, never resent.
+    answer = _kept_alive(200, b"{}")
+    connection_numbers = itertools.count()
+
+    def answer_then_drop_the_next(connection: socket.socket) -> None:
+        connection.sendall(answer)
+        if next(connection_numbers) == 0:
+            read_request(connection)
+
+    async def two_posts(url: str) -> list[BaseException | None]:
+        client = _http11.Http11Client(
+            _http11.Endpoint.parse(url), connect_timeout=TIMEOUT, retry_stale=False
+        )
+        outcomes: list[BaseException | None] = []
+        try:
+            for _ in range(2):
+                try:
+                    await client.post(
+                        [(b"Content-Type", b"application/json")],
+                        b"{}",
+                        max_body_bytes=1024,
+                        reception=_http11.Reception(),
+                    )
+                    outcomes.append(None)
+                except _http11.Http11Error as error:
+                    outcomes.append(error)
+        finally:
+            client.close()
+        return outcomes
+
+    with wire_server(answer_then_drop_the_next) as server:
+        first, second = asyncio.run(two_posts(server.base_url + "/sms/1/text/advanced"))
+    assert first is None
+    assert isinstance(second, _http11.ConnectionLost | _http11.ProtocolViolation)
+    assert server.connections == 1
+
+
+def test_only_a_loopback_target_gets_the_stale_connection_retry() -> None:
+    local = HttpExchanger("http://127.0.0.1:9/x", authorization=SECRET, request_timeout=TIMEOUT)
+    live = HttpExchanger("http://192.0.2.10:9/x", authorization=SECRET, request_timeout=TIMEOUT)
+    try:
+        assert local._client is not None and local._client._retry_stale
+        assert live._client is not None and not live._client._retry_stale
+    finally:
+        local.close()
+        live.close()
 
 
 def test_a_fresh_connection_closed_without_an_answer_is_not_retried(

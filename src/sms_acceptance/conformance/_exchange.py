@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sms_acceptance._live_guard import is_loopback_url
 from sms_acceptance.conformance import _http11
 from sms_acceptance.conformance._auth_header import AuthHeader
 
@@ -273,7 +274,9 @@ class HttpExchanger:
             self._client: _http11.Http11Client | None = None
         else:
             self._client = _http11.Http11Client(
-                self._endpoint, connect_timeout=min(self.request_timeout, 10.0)
+                self._endpoint,
+                connect_timeout=min(self.request_timeout, 10.0),
+                retry_stale=is_loopback_url(url),
             )
 
     def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:

@@ -5,10 +5,11 @@ client carries (pools, proxies, redirects, cookies, HTTP/2, per-phase timeout pl
 anyio). httpx's async client cost ~1 ms of CPU per request here, a fifth of a whole conformance run;
 h11 over `asyncio.open_connection` does the same exchange for a fraction of that while keeping what
 the suite relies on: one keep-alive connection (reopened when the server closes it or h11 says it
-cannot be reused; a request that fails on a reused connection before any byte of the answer is
-retried once on a fresh one, as httpcore does), Content-Length and chunked bodies, gzip/deflate
-decoding with httpx's rules, and a body cap checked against the declared length first and then
-while streaming. The overall deadline is the caller's (`asyncio.timeout` around `post`).
+cannot be reused; against a loopback server, a request that fails on a reused connection before
+any byte of the answer is retried once on a fresh one, as httpcore does), Content-Length and
+chunked bodies, gzip/deflate decoding with httpx's rules, and a body cap checked against the
+declared length first and then while streaming. The overall deadline is the caller's
+(`asyncio.timeout` around `post`).
 
 Failures are typed exceptions named after what the server did; `_exchange` turns them into report
 categories. Protocol errors carry h11's own messages, which are the ones httpx passed through.
@@ -220,9 +221,14 @@ class _Connection:
 class Http11Client:
     """POSTs to one endpoint over one keep-alive connection; one request at a time."""
 
-    def __init__(self, endpoint: Endpoint, *, connect_timeout: float) -> None:
+    def __init__(
+        self, endpoint: Endpoint, *, connect_timeout: float, retry_stale: bool = True
+    ) -> None:
         self.endpoint = endpoint
         self._connect_timeout = connect_timeout
+        # Off for a live gateway: a server may act on a request and then drop the connection
+        # without answering, and a resent POST there would be a second real, unbudgeted SMS.
+        self._retry_stale = retry_stale
         self._connection: _Connection | None = None
         self._tls: ssl.SSLContext | None = None
         if endpoint.tls:
@@ -257,7 +263,7 @@ class Http11Client:
             await self._round_trip(connection, request, body, max_body_bytes, reception)
         except (ConnectionLost, ProtocolViolation) as error:
             self._drop()
-            stale = reused and reception.bytes_read == 0
+            stale = self._retry_stale and reused and reception.bytes_read == 0
             if not (stale and (isinstance(error, ConnectionLost) or _DISCONNECTED in str(error))):
                 raise
             # The server closed the kept-alive connection as the request went out: once more.
