@@ -106,9 +106,9 @@ def wrk_argv(
     script: Path, url: str, *, duration_s: int, connections: int, threads: int = 1
 ) -> list[str]:
     """The wrk command line for `script` against `url` (loopback only)."""
-    wrk = require_executable("wrk", WRK_INSTALL_HINT)
     if not url.startswith("http://127.0.0.1:"):
         raise BenchmarkError(f"refusing to load a non-loopback URL: {url}")
+    wrk = require_executable("wrk", WRK_INSTALL_HINT)
     return [
         wrk,
         f"-t{threads}",
