@@ -9,6 +9,10 @@ Two figures, because this 2-core machine is shared: the rate (requests per wall 
 user sees and what the goals are stated in, but it falls whenever another job takes a core; the
 CPU time per request is what the generator itself costs, and barely moves with the noise. A ratio
 of rates that disagrees with the inverse ratio of CPU costs says the machine was busy.
+
+Given the target's session too, the window also reads the target's CPU: on a 2-core machine the
+cores the generator and the target use together show when the machine, not the generator, is the
+limit (two Locust workers plus nginx fill both cores).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class Window:
     seconds: float
     cpu_seconds: float
     exit_code: int
+    target_cpu_seconds: float | None = None
 
     @property
     def requests_per_s(self) -> float:
@@ -61,15 +66,31 @@ class Window:
     def cpu_microseconds_per_request(self) -> float:
         return 1e6 * self.cpu_seconds / self.requests if self.requests else 0.0
 
+    @property
+    def cores(self) -> float:
+        """Cores the generator kept busy on average in the window."""
+        return self.cpu_seconds / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def target_cores(self) -> float | None:
+        """Cores the target kept busy on average in the window (None when it was not read)."""
+        if self.target_cpu_seconds is None or self.seconds <= 0:
+            return None
+        return self.target_cpu_seconds / self.seconds
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        figures: dict[str, Any] = {
             "requests_in_window": self.requests,
             "window_s": round(self.seconds, 3),
             "requests_per_s": round(self.requests_per_s, 1),
             "cpu_s": round(self.cpu_seconds, 3),
             "cpu_us_per_request": round(self.cpu_microseconds_per_request, 1),
+            "cores": round(self.cores, 3),
             "exit_code": self.exit_code,
         }
+        if self.target_cores is not None:
+            figures["target_cores"] = round(self.target_cores, 3)
+        return figures
 
 
 def _answers(log: Path) -> list[float]:
@@ -86,13 +107,15 @@ def measure_window(
     duration_s: float,
     warmup_s: float,
     env: Mapping[str, str] | None = None,
+    target_session: int | None = None,
     start_timeout_s: float = 240,
     wind_down_s: float = 1.5,
 ) -> tuple[Window, str]:
     """Run `argv` (which loads the target for `duration_s`), measure its steady window.
 
     `answers_log` is the target's log of answer times (epoch seconds, one a line), emptied before
-    the run. Returns the window and the tail of the generator's stderr.
+    the run. `target_session`, the target's session id, has its CPU read over the same window.
+    Returns the window and the tail of the generator's stderr.
     """
     answers_log.write_bytes(b"")
     # stderr to a file, not a pipe: a chatty generator must never block on a full pipe.
@@ -126,9 +149,11 @@ def measure_window(
                 f"a {duration_s:g} s run is too short for a {warmup_s:g} s warm-up"
             )
         time.sleep(max(0.0, window_start - time.time()))
+        target_start = _target_cpu(target_session)
         cpu_start, wall_start = session_cpu_seconds(process.pid), time.time()
         time.sleep(max(0.0, window_end - time.time()))
         cpu_end, wall_end = session_cpu_seconds(process.pid), time.time()
+        target_end = _target_cpu(target_session)
         try:
             process.wait(timeout=start_timeout_s)
         except subprocess.TimeoutExpired:
@@ -139,8 +164,17 @@ def measure_window(
             process.wait(timeout=10)
     answers = _answers(answers_log)
     served = sum(1 for stamp in answers if wall_start <= stamp < wall_end)
-    window = Window(served, wall_end - wall_start, cpu_end - cpu_start, process.returncode)
+    target_cpu = (
+        target_end - target_start if target_start is not None and target_end is not None else None
+    )
+    window = Window(
+        served, wall_end - wall_start, cpu_end - cpu_start, process.returncode, target_cpu
+    )
     return window, _tail(stderr_path)
+
+
+def _target_cpu(session_id: int | None) -> float | None:
+    return None if session_id is None else session_cpu_seconds(session_id)
 
 
 def _tail(path: Path) -> str:

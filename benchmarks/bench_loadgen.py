@@ -16,7 +16,8 @@ alternated round by round:
 
 A sample is measured from outside (`_window.py`): the answers nginx logged in the steady window
 (after a warm-up, before the wind-down) per second, and the CPU the generator's processes spent
-per request in that window, the figure the machine's noise barely moves.
+per request in that window, the figure the machine's noise barely moves; and the cores the
+generator and nginx each kept busy, which show when the machine (2 cores) is full.
 
 Then the open model, at the rate the bare user can just hold (a share of its closed maximum,
 lowered until the bare user holds it): the bare user paced with `constant_throughput`, the kit
@@ -92,6 +93,8 @@ class _Bench:
         self.temp = temp
         self.runs: dict[str, list[dict[str, Any]]] = {}
         self.cpu: dict[str, list[float]] = {}
+        self.cores: dict[str, list[float]] = {}
+        self.nginx_cores: dict[str, list[float]] = {}
 
     def _measure(self, name: str, argv: Sequence[str], csv_prefix: Path | None) -> float:
         window, stderr = measure_window(
@@ -100,6 +103,7 @@ class _Bench:
             duration_s=self.duration,
             warmup_s=self.warmup,
             env=self.env,
+            target_session=self.target.pid,
         )
         figures: dict[str, Any] = window.as_dict()
         if csv_prefix is not None:
@@ -110,6 +114,8 @@ class _Bench:
                 progress(f"{NAME}: warning: {name}: failures or no stats ({last[0]})")
         self.runs.setdefault(name, []).append(figures)
         self.cpu.setdefault(name, []).append(window.cpu_microseconds_per_request)
+        self.cores.setdefault(name, []).append(window.cores)
+        self.nginx_cores.setdefault(name, []).append(window.target_cores or 0.0)
         return window.requests_per_s
 
     def bare(self, name: str, processes: int = 1, user_rate: float = 0.0) -> float:
@@ -265,6 +271,8 @@ def main() -> int:
     isolated = _kit_work_in_isolation(json.dumps(SEED_RESPONSES[1]).encode(), max(rounds, 3))
     summaries = {name: summarise(values) for name, values in {**closed, **opened}.items()}
     cpu = {name: summarise(values) for name, values in bench.cpu.items()}
+    cores = {name: summarise(values) for name, values in bench.cores.items()}
+    nginx_cores = {name: summarise(values) for name, values in bench.nginx_cores.items()}
     kit_vs_bare = ratios(closed["kit single"], closed["bare"])
     mix_vs_bare = ratios(closed["kit mix"], closed["bare"])
     kit_scaling = ratios(closed["kit single 2 processes"], closed["kit single"])
@@ -324,10 +332,18 @@ def main() -> int:
         ),
     ]
 
-    rows = [[name, *summary_cells(s), cpu[name].median] for name, s in summaries.items()]
-    print(
-        format_table(["contender", "req/s median", "min", "max", "spread", "CPU µs/request"], rows)
-    )
+    rows = [
+        [
+            name,
+            *summary_cells(s),
+            cpu[name].median,
+            f"{cores[name].median:.2f}",
+            f"{nginx_cores[name].median:.2f}",
+        ]
+        for name, s in summaries.items()
+    ]
+    headers = ["contender", "req/s median", "min", "max", "spread", "CPU µs/request"]
+    print(format_table([*headers, "cores", "nginx cores"], rows))
     print()
     figure_rows: list[list[object]] = [
         ["kit single / bare (req/s)", f"{kit_vs_bare.median:.2f}x", ">= 0.9", goals[0].holds],
@@ -359,10 +375,13 @@ def main() -> int:
                 f"-r {args.users} -t {duration}s per run; wrk -t1 -c{args.users}; contenders "
                 f"alternated over {rounds} rounds; a sample is the answers nginx logged per second "
                 f"from {warmup:g} s after the first answer to 1.5 s before the run's end, and the "
-                "CPU the generator's processes spent per request in that window"
+                "CPU the generator's processes spent per request in that window; the cores the "
+                "generator's processes and nginx's kept busy in the same window"
             ),
             "requests_per_s": {name: s.as_dict() for name, s in summaries.items()},
             "cpu_microseconds_per_request": {name: s.as_dict() for name, s in cpu.items()},
+            "generator_cores": {name: s.as_dict() for name, s in cores.items()},
+            "nginx_cores": {name: s.as_dict() for name, s in nginx_cores.items()},
             "ratios": {
                 "kit_single_over_bare": kit_vs_bare.as_dict(),
                 "kit_mix_over_bare": mix_vs_bare.as_dict(),

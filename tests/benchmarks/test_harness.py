@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -277,3 +279,46 @@ def test_wrk_result_is_a_capacity_only_when_every_request_got_a_2xx(
         latency_p99_ms=2.0,
     )
     assert result.all_answered is answered
+
+
+_FAKE_GENERATOR = """
+import sys, time
+log, end = sys.argv[1], time.time() + float(sys.argv[2])
+with open(log, "a", buffering=1) as answers:
+    while time.time() < end:
+        answers.write(f"{time.time()}\\n")
+        time.sleep(0.01)
+"""
+
+_BUSY_TARGET = "import time\nend = time.time() + 30\nwhile time.time() < end: pass\n"
+
+
+def test_a_window_counts_the_answers_and_reads_the_target_cpu(
+    bench_module: Loader, tmp_path: Path
+) -> None:
+    window_module = bench_module("_window")
+    log = tmp_path / "answers.log"
+    target = subprocess.Popen([sys.executable, "-c", _BUSY_TARGET], start_new_session=True)
+    try:
+        argv = [sys.executable, "-c", _FAKE_GENERATOR, str(log), "3"]
+        window, _ = window_module.measure_window(
+            argv,
+            answers_log=log,
+            duration_s=3,
+            warmup_s=0.5,
+            wind_down_s=0.5,
+            target_session=target.pid,
+        )
+        without_target, _ = window_module.measure_window(
+            argv, answers_log=log, duration_s=3, warmup_s=0.5, wind_down_s=0.5
+        )
+    finally:
+        target.kill()
+        target.wait()
+    assert window.exit_code == 0
+    assert 0 < window.requests <= 100 * window.seconds
+    # A busy loop in the target's session: its CPU is read over the window (never a timing bound).
+    assert window.target_cpu_seconds is not None and window.target_cpu_seconds > 0
+    assert window.as_dict()["target_cores"] == round(window.target_cores, 3)
+    assert without_target.target_cpu_seconds is None
+    assert "target_cores" not in without_target.as_dict()
