@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from sms_acceptance._schema_store import (
     SCHEMA_NAMES,
@@ -81,6 +83,45 @@ def _inside_combinator_branch(path: str) -> bool:
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_schema_file_passes_the_2020_12_meta_schema(name: SchemaName) -> None:
     Draft202012Validator.check_schema(load_schema(name))
+
+
+def _formats_used(node: object) -> Iterator[str]:
+    """Every `format` keyword's value anywhere in a schema (property maps' keys are names)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _formats_used(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "format" and isinstance(value, str):
+                yield value
+            elif key in ("properties", "patternProperties", "$defs", "dependentSchemas"):
+                for child in value.values():
+                    yield from _formats_used(child)
+            else:
+                yield from _formats_used(value)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_format_a_schema_uses_is_one_the_reference_validator_checks(name: SchemaName) -> None:
+    # jsonschema checks a format only if the package it needs is installed, and passes anything
+    # it cannot check: a schema naming one (say `date-time` without `rfc3339-validator`) would
+    # silently check nothing. Adding a `format` means adding its checker's package too.
+    unchecked = set(_formats_used(load_schema(name))) - set(FormatChecker().checkers)
+    assert not unchecked, f"{name}: formats the reference validator cannot check: {unchecked}"
+
+
+def test_importing_the_validators_builds_no_grammar_parsers() -> None:
+    # jsonschema's `format` extra (from 4.26) brings rfc3987-syntax, which compiles ~40 lark
+    # grammars when jsonschema is imported: ~1.6 s at every start of the suite, the sandbox and
+    # each Locust process, for `iri` formats our schemas never use (benchmarks/README.md, 5).
+    probe = (
+        "import sys, sms_acceptance._validation\n"
+        "print(sorted({'lark', 'rfc3987_syntax'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
