@@ -68,6 +68,11 @@ def summarise(samples: Sequence[float]) -> Summary:
     )
 
 
+def summarise_each(samples: Mapping[str, Sequence[float]]) -> dict[str, Summary]:
+    """`summarise` of every contender's samples, by name."""
+    return {name: summarise(values) for name, values in samples.items()}
+
+
 def ratios(numerators: Sequence[float], denominators: Sequence[float]) -> Summary:
     """Per-round ratios of two contenders sampled alternately, summarised."""
     if len(numerators) != len(denominators):

@@ -35,7 +35,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._measure import Goal, alternate, ratios, summarise
+from benchmarks._measure import Goal, alternate, ratios, summarise, summarise_each
 from benchmarks._output import (
     REPO_ROOT,
     BenchmarkError,
@@ -256,7 +256,7 @@ def main() -> int:
                 walls[profile] = [run["wall_s"] for run in target.runs[name]]
                 progress(f"{NAME}: profile {profile}: {walls[profile]} s")
 
-    rates = {name: summarise(values) for name, values in samples.items()}
+    rates = summarise_each(samples)
     ratio = ratios(samples["ours"], samples["schemathesis"])
     goal = Goal(
         name=f"pytest conformance ({compared}) / schemathesis req/s",

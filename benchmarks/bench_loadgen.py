@@ -47,7 +47,14 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._locust import locust_argv, read_stats
-from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
+from benchmarks._measure import (
+    Goal,
+    alternate,
+    ratios,
+    seconds_per_call,
+    summarise,
+    summarise_each,
+)
 from benchmarks._nginx import NginxTarget
 from benchmarks._output import (
     REPO_ROOT,
@@ -61,7 +68,7 @@ from benchmarks._output import (
 )
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential, json_headers
-from benchmarks._window import measure_window
+from benchmarks._window import Window, measure_window
 from benchmarks._wrk import write_script, wrk_argv
 
 NAME = "loadgen"
@@ -92,9 +99,7 @@ class _Bench:
         self.env = env
         self.temp = temp
         self.runs: dict[str, list[dict[str, Any]]] = {}
-        self.cpu: dict[str, list[float]] = {}
-        self.cores: dict[str, list[float]] = {}
-        self.nginx_cores: dict[str, list[float]] = {}
+        self.windows: dict[str, list[Window]] = {}
 
     def _measure(self, name: str, argv: Sequence[str], csv_prefix: Path | None) -> float:
         window, stderr = measure_window(
@@ -113,10 +118,12 @@ class _Bench:
                 last = stderr.strip().splitlines()[-1:] or [""]
                 progress(f"{NAME}: warning: {name}: failures or no stats ({last[0]})")
         self.runs.setdefault(name, []).append(figures)
-        self.cpu.setdefault(name, []).append(window.cpu_microseconds_per_request)
-        self.cores.setdefault(name, []).append(window.cores)
-        self.nginx_cores.setdefault(name, []).append(window.target_cores or 0.0)
+        self.windows.setdefault(name, []).append(window)
         return window.requests_per_s
+
+    def per_contender(self, figure: Callable[[Window], float]) -> dict[str, list[float]]:
+        """One figure of every measured window, per contender, in the order they were taken."""
+        return {name: [figure(w) for w in windows] for name, windows in self.windows.items()}
 
     def bare(self, name: str, processes: int = 1, user_rate: float = 0.0) -> float:
         prefix = self.temp / "bare"
@@ -269,10 +276,11 @@ def main() -> int:
             )
 
     isolated = _kit_work_in_isolation(json.dumps(SEED_RESPONSES[1]).encode(), max(rounds, 3))
-    summaries = {name: summarise(values) for name, values in {**closed, **opened}.items()}
-    cpu = {name: summarise(values) for name, values in bench.cpu.items()}
-    cores = {name: summarise(values) for name, values in bench.cores.items()}
-    nginx_cores = {name: summarise(values) for name, values in bench.nginx_cores.items()}
+    summaries = summarise_each({**closed, **opened})
+    cpu_samples = bench.per_contender(lambda w: w.cpu_microseconds_per_request)
+    cpu = summarise_each(cpu_samples)
+    cores = summarise_each(bench.per_contender(lambda w: w.cores))
+    nginx_cores = summarise_each(bench.per_contender(lambda w: w.target_cores or 0.0))
     kit_vs_bare = ratios(closed["kit single"], closed["bare"])
     mix_vs_bare = ratios(closed["kit mix"], closed["bare"])
     kit_scaling = ratios(closed["kit single 2 processes"], closed["kit single"])
@@ -287,8 +295,8 @@ def main() -> int:
     )
     kit_share_of_wrk = ratios(closed["kit single"], closed["wrk"])
     kit2_share_of_wrk = ratios(closed["kit single 2 processes"], closed["wrk"])
-    bare_cpu_vs_kit = ratios(bench.cpu["bare"], bench.cpu["kit single"])
-    bare_cpu_vs_mix = ratios(bench.cpu["bare"], bench.cpu["kit mix"])
+    bare_cpu_vs_kit = ratios(cpu_samples["bare"], cpu_samples["kit single"])
+    bare_cpu_vs_mix = ratios(cpu_samples["bare"], cpu_samples["kit mix"])
     bare_held = summaries["bare open"].median / rate
     kit_held = summaries["kit single open"].median / rate
     goals = [

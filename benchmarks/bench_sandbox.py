@@ -28,7 +28,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._measure import Goal, alternate, ratios, summarise
+from benchmarks._measure import Goal, alternate, ratios, summarise_each
 from benchmarks._output import (
     BenchmarkError,
     benchmark_parser,
@@ -157,7 +157,7 @@ def _throughput(
             rounds,
             on_sample=rate_progress(NAME),
         )
-    rps = {name: summarise(values) for name, values in samples.items()}
+    rps = summarise_each(samples)
     ratio = ratios(samples["sandbox"], samples["floor"])
     goal = Goal(
         name="sandbox/floor req/s",
