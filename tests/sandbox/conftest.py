@@ -12,7 +12,6 @@ import re
 import selectors
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,11 +19,11 @@ import pytest
 
 from sms_acceptance.sandbox import RunningSandbox, SandboxConfig, running_sandbox
 
+from .._shared_documents import SEED, shared_document
+
 CREDENTIAL = "App 003026bbc133714df1834b8638bb496e-8f4b3d9a-e931-478d-a994-28a725159ab9"
 ENDPOINT = "/sms/1/text/advanced"
-SEED_FILE = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "000_809e94f339d18fb5.txt"
-)
+SEED_FILE = shared_document(SEED)
 
 Post = Callable[..., httpx.Response]
 

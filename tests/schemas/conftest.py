@@ -12,14 +12,13 @@ import ast
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import pytest
 
-SEED_PATH = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "000_809e94f339d18fb5.txt"
-)
+from .._shared_documents import SEED, shared_document
+
+SEED_PATH = shared_document(SEED)
 
 ExampleKind = Literal["request", "response", "error"]
 

@@ -28,9 +28,10 @@ from sms_acceptance._schema_store import (
 )
 from sms_acceptance._validation import fast_validator, schema_violations
 
-from .conftest import SEED_PATH, SeedExample
+from .._shared_documents import RULES, shared_document
+from .conftest import SeedExample
 
-RULES_PATH = SEED_PATH.parents[1] / "reference" / "rules.md"
+RULES_PATH = shared_document(RULES)
 
 # Keywords that constrain an instance: a schema holding one must say which rule it encodes.
 _CONSTRAINTS = frozenset(
