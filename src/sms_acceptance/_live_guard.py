@@ -3,7 +3,12 @@
 Against the sandbox (or any loopback address) every request is free. Against anything else every
 accepted request is a real SMS to a real phone, paid for by the user. So sending there must be a
 deliberate choice (`--allow-live-traffic`), limited to numbers the user named as test destinations,
-and bounded in total. The guard is consulted before a connection is opened, never after.
+to the origin the user named on the command line (the credential goes nowhere else), and bounded in
+total. The guard is consulted before a connection is opened (and before a name is resolved), never
+after.
+
+`check_outbound_url` is the same decision for parts of the kit that call out on their own (the
+sandbox's delivery-report pushes): loopback, or an origin the user named; nothing else.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ import threading
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-__all__ = ["LiveTrafficGuard", "LiveTrafficRefused", "is_loopback_url"]
+__all__ = [
+    "LiveTrafficGuard",
+    "LiveTrafficRefused",
+    "check_outbound_url",
+    "is_loopback_url",
+    "url_origin",
+]
 
 
 class LiveTrafficRefused(Exception):
@@ -55,13 +66,51 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> str | None:
+    """`scheme://host:port` of an http(s) URL (lower case, default port made explicit), the unit
+    a credential is authorised for; None when `url` is not a usable http(s) URL."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port or _DEFAULT_PORTS[scheme]}"
+
+
+def check_outbound_url(url: str, *, allowed_origins: Iterable[str] = ()) -> None:
+    """Raise `LiveTrafficRefused` (one line) unless `url` is loopback or has one of
+    `allowed_origins` (URLs or origins the user named). For calls the kit makes on its own, such as
+    the sandbox's delivery-report pushes: call it before resolving or connecting to `url`."""
+    if is_loopback_url(url):
+        return
+    origin = url_origin(url)
+    allowed = {url_origin(o) for o in allowed_origins} - {None}
+    if origin is None or origin not in allowed:
+        raise LiveTrafficRefused(
+            f"refusing to call {_one_line(url)}: it is not a loopback address and not an origin "
+            "named on the command line"
+        )
+
+
 class LiveTrafficGuard:
     """Decides, before anything is sent, whether a request may go to its target.
 
     - A loopback target is always allowed and uses no budget.
-    - Any other target is refused unless `allow_live_traffic` is set; then every destination must be
-      one of `allowed_destinations`, and at most `max_destinations` are sent over the guard's life
-      (one guard per run: the budget is the run's, shared by its threads).
+    - Any other target is refused unless `allow_live_traffic` is set and the target's origin is one
+      of `live_origins` (the URL the user named with that permission: the credential goes nowhere
+      else, so a different origin needs the same opt-in); then every destination must be one of
+      `allowed_destinations`, and at most `max_destinations` are sent over the guard's life (one
+      guard per run: the budget is the run's, shared by its threads).
+    - `reserve` hands part of the budget to another process (a Locust master granting its workers
+      quota), `grant` adds quota so received to a worker's guard: one budget for the whole run.
     """
 
     def __init__(
@@ -70,12 +119,16 @@ class LiveTrafficGuard:
         allow_live_traffic: bool = False,
         max_destinations: int = 50,
         allowed_destinations: Iterable[str] = (),
+        live_origins: Iterable[str] = (),
     ) -> None:
         if max_destinations < 0:
             raise ValueError(f"max_destinations must be >= 0, got {max_destinations}")
         self.allow_live_traffic = allow_live_traffic
         self.max_destinations = max_destinations
         self.allowed_destinations = frozenset(allowed_destinations)
+        self.live_origins = frozenset(
+            origin for origin in map(url_origin, live_origins) if origin is not None
+        )
         self._sent = 0
         self._lock = threading.Lock()
 
@@ -105,6 +158,30 @@ class LiveTrafficGuard:
                 f"refusing to send to {shown}: --allow-live-traffic needs at least one "
                 "--test-destination (the only numbers live messages may go to)"
             )
+        if url_origin(url) not in self.live_origins:
+            named = ", ".join(sorted(self.live_origins)) or "no live target"
+            raise LiveTrafficRefused(
+                f"refusing to send to {shown}: live traffic (and the credential) was allowed "
+                f"only for {named}; a different target needs the same opt-in on the command line"
+            )
+
+    def reserve(self, count: int) -> int:
+        """Take `count` destinations from the budget for another process: `count`, or 0 (nothing
+        taken) when live traffic is not allowed or fewer than `count` remain."""
+        if count <= 0 or not self.allow_live_traffic or not self.allowed_destinations:
+            return 0
+        with self._lock:
+            if self._sent + count > self.max_destinations:
+                return 0
+            self._sent += count
+            return count
+
+    def grant(self, count: int) -> None:
+        """Add `count` destinations of quota (reserved for this process by the run's owner)."""
+        if count < 0:
+            raise ValueError(f"a grant must be >= 0, got {count}")
+        with self._lock:
+            self.max_destinations += count
 
     def admit(self, url: str, destinations: Sequence[str]) -> None:
         """Count `destinations` against the budget for `url`, or raise `LiveTrafficRefused`.

@@ -224,6 +224,7 @@ def read_options(config: pytest.Config) -> SuiteOptions:
             allow_live_traffic=allow_live,
             max_destinations=max_messages,
             allowed_destinations=destinations,
+            live_origins=(base_url,),
         )
         try:
             guard.check_target(base_url + path)

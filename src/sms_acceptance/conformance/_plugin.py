@@ -30,7 +30,7 @@ from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
 from sms_acceptance import __version__
-from sms_acceptance._live_guard import LiveTrafficGuard
+from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
 from sms_acceptance.conformance._auth_header import NO_AUTH
@@ -149,6 +149,27 @@ def _check_failures(error: BaseException | None) -> list[CheckFailed]:
     return found
 
 
+def _check_worker_target(own: SuiteOptions, base_url: str) -> None:
+    """xdist worker: the target the controller handed over passes this worker's own guard (its own
+    command line's opt-in and origin), before the worker's first connection."""
+    guard = LiveTrafficGuard(
+        allow_live_traffic=own.allow_live_traffic,
+        allowed_destinations=own.test_destinations,
+        live_origins=(own.base_url or "",),
+    )
+    try:
+        guard.check_target(base_url)
+    except LiveTrafficRefused as refused:
+        raise pytest.UsageError(str(refused)) from None
+
+
+def _budget_share(budget: int, workers: int, worker_id: str) -> int:
+    """This xdist worker's part of `--max-messages`: the parts add up to the budget exactly."""
+    index = int(worker_id.removeprefix("gw") or 0)
+    share, remainder = divmod(budget, max(1, workers))
+    return share + (1 if index < remainder else 0)
+
+
 class ConformancePlugin:
     """The run's state: options, target, tallies; writes the reports at the end."""
 
@@ -222,12 +243,16 @@ class ConformancePlugin:
         if self.config.option.collectonly:
             return  # nothing is sent and no report is written when only collecting
         if _is_worker(self.config):
-            shared = self.config.workerinput[_WORKER_KEY]  # type: ignore[attr-defined]
+            workerinput = self.config.workerinput  # type: ignore[attr-defined]
+            shared = workerinput[_WORKER_KEY]
+            _check_worker_target(self.options, str(shared["base_url"]))
             self.options = dataclasses.replace(
                 self.options,
                 base_url=shared["base_url"],
                 authorization=shared["authorization"],
-                max_messages=max(1, self.options.max_messages // int(shared["workers"])),
+                max_messages=_budget_share(
+                    self.options.max_messages, int(shared["workers"]), workerinput["workerid"]
+                ),
             )
             self.embedded_sandbox = bool(shared["embedded_sandbox"])
         elif self.options.base_url is None:
@@ -248,6 +273,7 @@ class ConformancePlugin:
                 allow_live_traffic=self.options.allow_live_traffic,
                 max_destinations=self.options.max_messages,
                 allowed_destinations=self.options.test_destinations,
+                live_origins=(self.options.base_url or "",),
             ),
             redactor=Redactor(self.options.authorization),
             hypothesis_seed=self.seed,

@@ -25,6 +25,22 @@ DEFAULT_ENDPOINT_PATH = "/sms/1/text/advanced"
 DEFAULT_REPORT_DIR = "reports/load"
 DEFAULT_MAX_MESSAGES = 50
 DEFAULT_PAYLOAD_POOL = 16
+KIT_OPTION_DESTS = frozenset(
+    {
+        "authorization",
+        "endpoint_path",
+        "arrival_rate",
+        "threshold",
+        "validate_fraction",
+        "report_dir",
+        "payload_seed",
+        "payload_pool",
+        "allow_live_traffic",
+        "max_messages",
+        "test_destination",
+    }
+)
+"""Every option `add_load_options` adds: set on the command line only (the web UI may not)."""
 
 
 def _threshold(text: str) -> str:

@@ -3,12 +3,17 @@
 Registered once, when the first scenario imports `SmsSendUser` (Locust's event hooks are the
 kit's only way in; Locust itself is not patched). What happens when:
 
-- `init_command_line_parser`: the kit's options join Locust's (`--help`, `locust.conf`, env).
-- `init`: options are checked (one line and exit code 2 when wrong), a non-loopback `--host` is
-  refused without `--allow-live-traffic`, the sandbox is started when there is no `--host`, and
-  every scenario's payloads are generated, all before the first user starts.
-- `test_start`: recorders reset; with `--arrival-rate` the schedule starts (a master splits the
-  rate across workers and sends each its share and a common origin).
+- `init_command_line_parser`: the kit's options join Locust's (`--help`, `locust.conf`, env); the
+  web UI and the master socket bind 127.0.0.1 unless told otherwise (`_web_ui`).
+- `init`: options are checked (one line and exit code 2 when wrong), the run's live-traffic guard
+  is built from the command line and a non-loopback `--host` is refused without
+  `--allow-live-traffic`, the web UI's start form is put behind the guard, the sandbox is started
+  when there is no `--host`, and every scenario's payloads are generated, all before the first
+  user starts.
+- `test_start`: recorders reset; the target is checked again (it may have come from the web UI or
+  a master); with `--arrival-rate` the schedule starts (a master splits the rate across workers and
+  sends each its share, a common origin and the guard's settings; the live budget it keeps, and
+  grants it to workers destination by destination: `_target_guard`).
 - `report_to_master` / `worker_report`: workers drain encoded histograms and counters; the master
   adds them up exactly.
 - `quitting`: the master (or single process) writes the reports, judges the thresholds, sets the
@@ -29,7 +34,7 @@ import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
-from ._exit_codes import THRESHOLD_FAILED_EXIT_CODE
+from ._exit_codes import THRESHOLD_FAILED_EXIT_CODE, USAGE_ERROR_EXIT_CODE
 from ._latency import LatencyDelta
 from ._options import LoadOptions, add_load_options
 from ._pacing import ArrivalSchedule, ScheduleCounts
@@ -43,6 +48,18 @@ from ._run_setup import (
     refuse,
     send_run_to_workers,
 )
+from ._target_guard import (
+    QUOTA_GRANT,
+    QUOTA_REQUEST,
+    REFUSED_MESSAGE,
+    QuotaClient,
+    guard_from_settings,
+    live_guard_for,
+    on_quota_request,
+    on_refused_message,
+    stop_for_refusal,
+)
+from ._web_ui import bind_to_loopback_by_default, protect_web_ui
 
 _REPORT_KEY = "sms_acceptance"
 _logger = logging.getLogger("sms_acceptance.load")
@@ -50,13 +67,14 @@ _logger = logging.getLogger("sms_acceptance.load")
 
 def _add_options(parser: Any, **_: Any) -> None:
     add_load_options(parser)
+    bind_to_loopback_by_default(parser)
 
 
 def _node_id(runner: Any) -> str:
     return str(getattr(runner, "client_id", "local"))
 
 
-def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
+def _on_init(environment: Any, runner: Any = None, web_ui: Any = None, **_: Any) -> None:
     parsed = environment.parsed_options
     if parsed is None:
         return
@@ -80,11 +98,20 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
             refuse(f"--report-dir {options.report_dir!r} cannot be created: {error.strerror}")
     run = LoadRun(options, authorization or "App worker-awaiting-master")
     attach_run(environment, run)
+    # From the command line typed here (a worker's own, until its master sends the master's).
+    run.live_guard = live_guard_for(options, str(host) if host else None)
     if host:
         check_live_target(run, str(host))
+    if web_ui is not None:
+        protect_web_ui(web_ui, environment, run)
     if runner is not None and is_worker:
+        run.quota = QuotaClient(runner)
         runner.register_message(RUN_MESSAGE, _on_run_message)
+        runner.register_message(QUOTA_GRANT, run.quota.on_grant)
     else:
+        if isinstance(runner, MasterRunner):
+            runner.register_message(QUOTA_REQUEST, on_quota_request)
+            runner.register_message(REFUSED_MESSAGE, on_refused_message)
         _drop_classes_left_without_tasks(environment)
         try:
             prepare_payloads(run, list(environment.user_classes))
@@ -143,7 +170,11 @@ def _on_run_message(environment: Any, msg: Any, **_: Any) -> None:
     run.payloads = decode_payloads(msg.data["payloads"])
     rate = msg.data["rate"]
     run.schedule_share = None if rate is None else (float(rate), float(msg.data["origin"]))
-    run.live_budget = int(msg.data["max_messages"])
+    if not run.guard_from_master:
+        # The master's guard, as its command line built it (kept for the process's life: quota
+        # already granted stays usable, and the master's settings never change).
+        run.live_guard = guard_from_settings(msg.data["guard"])
+        run.guard_from_master = True
 
 
 def _on_test_start(environment: Any, **_: Any) -> None:
@@ -153,12 +184,13 @@ def _on_test_start(environment: Any, **_: Any) -> None:
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
         # The master forwarded its options (the credential among them) with the spawn message.
+        # The guard is not rebuilt from them: it came with the run message, or from this worker's
+        # own command line.
         options = LoadOptions.from_parsed(environment.parsed_options)
         run.configure(options, options.authorization or run.authorization)
-        run.target_url = environment.host or run.target_url
-        if run.target_url:
-            check_live_target(run, run.target_url, budget=run.live_budget)
     run.reset()
+    if not _target_accepted(environment, run):
+        return
     if isinstance(runner, MasterRunner):
         send_run_to_workers(runner, run)
         return
@@ -171,6 +203,23 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         run.schedule = ArrivalSchedule(share, now_perf + (origin_wall - now_wall))
     else:
         run.schedule = ArrivalSchedule(rate, now_perf + ramp_seconds(environment))
+
+
+def _target_accepted(environment: Any, run: LoadRun) -> bool:
+    """The target this test starts with (from the command line, the web UI or the master) passes
+    the guard; else one line and the run stops (each user checks again before connecting)."""
+    from sms_acceptance._live_guard import LiveTrafficRefused
+
+    host = environment.host
+    if not host:
+        return True
+    try:
+        run.live_guard.check_target(str(host))
+    except LiveTrafficRefused as refused:
+        stop_for_refusal(environment, run, str(refused), usage_error=True)
+        return False
+    run.target_url = str(host)
+    return True
 
 
 def _on_test_stopping(environment: Any, **_: Any) -> None:
@@ -200,7 +249,10 @@ def _report_to_master(run: LoadRun, client_id: str, data: dict[str, Any]) -> Non
     schedule_counts: ScheduleCounts | None = run.schedule_tally.by_node.get(client_id)
     if schedule_counts is None and run.schedule is not None:
         schedule_counts = run.schedule.counts(time.perf_counter())
+    sent = run.live_guard.destinations_sent
+    live_sent, run.live_sent_reported = sent - run.live_sent_reported, sent
     data[_REPORT_KEY] = {
+        "live_sent": live_sent,
         "latency": run.latency.drain().to_message(),
         "outcomes": run.outcomes.drain(),
         "schedule": None
@@ -221,6 +273,7 @@ def _absorb_worker_report(run: LoadRun, client_id: str, data: dict[str, Any]) ->
     if not report:
         return
     run.latency.absorb(LatencyDelta.from_message(report["latency"]))
+    run.live_sent_by_workers += int(report.get("live_sent", 0))
     run.outcomes.absorb(report["outcomes"])
     run.requests_by_node[client_id] = (
         run.requests_by_node.get(client_id, 0) + report["outcomes"]["requests"]
@@ -240,7 +293,9 @@ def _on_quitting(environment: Any, **_: Any) -> None:
         from ._reports import write_reports
 
         verdict = write_reports(environment, run)
-        if not verdict.all_hold:
+        if environment.process_exit_code == USAGE_ERROR_EXIT_CODE:
+            pass  # a refused target: that is the run's outcome, whatever the thresholds say
+        elif not verdict.all_hold:
             environment.process_exit_code = THRESHOLD_FAILED_EXIT_CODE
         elif environment.process_exit_code is None and not environment.runner.exceptions:
             environment.process_exit_code = 0

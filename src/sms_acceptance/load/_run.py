@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from sms_acceptance._live_guard import LiveTrafficGuard
 from sms_acceptance._redaction import Redactor, redact_authorization
 
 from ._latency import LatencyRecorder
@@ -76,11 +77,16 @@ class LoadRun:
         self.configure(options, authorization)
         self.payloads: dict[str, tuple[PreparedRequest, ...]] = {}
         self.target_url = ""
-        self.live_guard: Any = None
+        # Until `init` builds the command line's guard (or a master sends its settings): no live
+        # target at all.
+        self.live_guard = LiveTrafficGuard()
+        self.guard_from_master = False
+        self.quota: Any = None  # a worker's `QuotaClient`
+        self.live_sent_reported = 0  # worker: destinations already reported to the master
+        self.live_sent_by_workers = 0  # master: destinations its workers reported sent
         self.sandbox: Any = None
         self.schedule: ArrivalSchedule | None = None
         self.schedule_share: tuple[float, float] | None = None
-        self.live_budget: int | None = None
         self.schedule_tally = ScheduleTally()
         self.started_wall: float | None = None
         self.stopped_wall: float | None = None
@@ -111,8 +117,14 @@ class LoadRun:
         self.requests_by_node: dict[str, int] = {}
         self.started_wall = time.time()
         self.stopped_wall = None
+        self.refusal: str | None = None  # the line that stopped this test, once
         # perf_counter + offset = wall clock, without a clock call per request.
         self.wall_clock_offset = time.time() - time.perf_counter()
+
+    @property
+    def live_run(self) -> bool:
+        """Whether the command line allowed live traffic to a target it named."""
+        return self.live_guard.allow_live_traffic and bool(self.live_guard.live_origins)
 
     @property
     def url(self) -> str:

@@ -11,6 +11,8 @@ import sys
 import time
 from typing import Any, NoReturn
 
+from sms_acceptance._live_guard import LiveTrafficGuard
+
 from ._exit_codes import USAGE_ERROR_EXIT_CODE
 from ._payloads import PreparedRequest, destinations_of, serialise, with_destinations
 from ._run import LoadRun
@@ -33,7 +35,7 @@ def prepare_payloads(run: LoadRun, user_classes: list[type]) -> None:
     (`_RUN_MESSAGE`), so workers spend no time generating while the master waits on their
     heartbeats, and every worker sends exactly the requests `--payload-seed` names.
     """
-    destinations = run.options.test_destinations if run.live_guard is not None else ()
+    destinations = run.options.test_destinations if run.live_run else ()
     for user_class in user_classes:
         source = getattr(user_class, "payload_source", None)
         if source is None or user_class.__name__ in run.payloads:
@@ -57,22 +59,15 @@ def to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> 
     )
 
 
-def check_live_target(run: LoadRun, host: str, budget: int | None = None) -> None:
-    from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+def check_live_target(run: LoadRun, host: str) -> None:
+    """At start-up: the command line's target passes the run's guard, or the run stops here."""
+    from sms_acceptance._live_guard import LiveTrafficRefused
 
     run.target_url = host
-    if is_loopback_url(host):
-        return
-    guard = LiveTrafficGuard(
-        allow_live_traffic=run.options.allow_live_traffic,
-        max_destinations=run.options.max_messages if budget is None else budget,
-        allowed_destinations=run.options.test_destinations,
-    )
     try:
-        guard.check_target(host)
+        run.live_guard.check_target(host)
     except LiveTrafficRefused as refused:
         refuse(str(refused))
-    run.live_guard = guard
 
 
 def encode_payloads(run: LoadRun) -> dict[str, list[list[Any]]]:
@@ -93,25 +88,36 @@ def decode_payloads(data: dict[str, list[list[Any]]]) -> dict[str, tuple[Prepare
 
 
 def send_run_to_workers(runner: Any, run: LoadRun) -> None:
-    """Master, at test start: each worker gets the payloads, its share of the arrival rate and of
-    the live-traffic budget, and the schedule's common origin."""
+    """Master, at test start: each worker gets the payloads, its share of the arrival rate, the
+    schedule's common origin and the guard's settings (the budget stays with the master, which
+    grants it destination by destination)."""
     workers = list(runner.clients.all)
     run.node_count = max(1, len(workers))
     payloads = encode_payloads(run)
     rate = run.options.arrival_rate
-    budget, remainder = divmod(run.options.max_messages, run.node_count)
     origin = time.time() + ramp_seconds(runner.environment)
-    for index, worker in enumerate(workers):
+    guard = guard_settings(run.live_guard)
+    for worker in workers:
         runner.send_message(
             RUN_MESSAGE,
             {
                 "payloads": payloads,
                 "rate": None if rate is None else rate / run.node_count,
                 "origin": origin,
-                "max_messages": budget + (1 if index < remainder else 0),
+                "guard": guard,
             },
             client_id=worker.id,
         )
+
+
+def guard_settings(guard: LiveTrafficGuard) -> dict[str, Any]:
+    """What a master tells its workers of its guard (msgpack-safe): the permission, the numbers and
+    the origin, never the budget."""
+    return {
+        "allow": guard.allow_live_traffic,
+        "destinations": sorted(guard.allowed_destinations),
+        "origins": sorted(guard.live_origins),
+    }
 
 
 def ramp_seconds(environment: Any) -> float:

@@ -25,9 +25,12 @@ from locust import FastHttpUser
 from locust.contrib.fasthttp import FAILURE_EXCEPTIONS
 from locust.exception import CatchResponseError, StopUser
 
+from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
+
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
 from ._payloads import PayloadSource, PreparedRequest
 from ._run import LoadRun, run_of
+from ._target_guard import stop_for_refusal
 
 _logger = logging.getLogger("sms_acceptance.load")
 _EVERY_STATUS = frozenset(range(100, 600))
@@ -55,6 +58,7 @@ class SmsSendUser(FastHttpUser):
     _url: str
     _headers: dict[str, str]
     _name: str
+    _live: bool
 
     def on_start(self) -> None:
         if not self.tasks:
@@ -62,6 +66,7 @@ class SmsSendUser(FastHttpUser):
             # would spin raising "No tasks defined". Such a user steps aside instead.
             raise StopUser()
         self._run = run_of(self.environment)
+        self._check_target()
         payloads = self._run.payloads.get(type(self).__name__)
         if not payloads:
             _logger.error("sms-acceptance: no payloads for %s; user stopped", type(self).__name__)
@@ -71,6 +76,18 @@ class SmsSendUser(FastHttpUser):
         # see the same request from every user at once.
         self._cursor = id(self) % len(self._payloads)
         self._prepare_agent()
+
+    def _check_target(self) -> None:
+        """The last gate before this user's first connection: its own base URL, wherever it came
+        from (`--host`, the web UI, a master's spawn message, a class attribute), passes the
+        run's guard; else one line, the run stops and this user never connects."""
+        base_url = str(self.client.base_url or self.host or "")
+        try:
+            self._run.live_guard.check_target(base_url)
+        except LiveTrafficRefused as refused:
+            stop_for_refusal(self.environment, self._run, str(refused), usage_error=True)
+            raise StopUser() from None
+        self._live = not is_loopback_url(base_url)
 
     def _prepare_agent(self) -> None:
         """Settle, once per user, what every request of this user shares."""
@@ -106,7 +123,7 @@ class SmsSendUser(FastHttpUser):
             schedule.mark_started(intended, started)
         else:
             started = intended = time.perf_counter()  # closed model: intended is actual
-        if run.live_guard is not None:
+        if self._live:
             self._admit_live(run, payload)
         response, status, body, error = self._post(payload.body)
         ended = time.perf_counter()
@@ -152,14 +169,20 @@ class SmsSendUser(FastHttpUser):
         return response, response.status_code or 0, content, None
 
     def _admit_live(self, run: LoadRun, payload: PreparedRequest) -> None:
-        """Live traffic: count the destinations against the budget, or end the run (one line)."""
-        from sms_acceptance._live_guard import LiveTrafficRefused
-
+        """Live traffic: count the destinations against the run's one budget (a worker first asks
+        its master for what it lacks), or end the run (one line)."""
+        guard = run.live_guard
         try:
-            run.live_guard.admit(run.url, payload.destinations)
+            shortfall = len(payload.destinations) - guard.remaining
+            if shortfall > 0 and run.quota is not None:
+                granted = run.quota.request(shortfall)
+                if not granted:
+                    raise LiveTrafficRefused(
+                        f"the run's budget of {run.options.max_messages} live destinations "
+                        "(--max-messages) is used up"
+                    )
+                guard.grant(granted)
+            guard.admit(self._url, payload.destinations)
         except LiveTrafficRefused as refused:
-            _logger.warning("sms-acceptance: %s; stopping the run", refused)
-            runner = self.environment.runner
-            if runner is not None:
-                gevent.spawn(runner.quit)
+            stop_for_refusal(self.environment, run, str(refused), usage_error=False)
             raise StopUser() from None
