@@ -86,6 +86,22 @@ def _options(environment: Any, run: LoadRun) -> dict[str, Any]:
     return shown
 
 
+def _live_budget(runner: Any, run: LoadRun) -> dict[str, int] | None:
+    """How much of `--max-messages` the run used: destinations sent to the live target (a master
+    adds up what its workers sent; it granted them `granted`, never more than the budget)."""
+    if not run.live_run:
+        return None
+    guard = run.live_guard
+    distributed = type(runner).__name__ == "MasterRunner"
+    sent = run.live_sent_by_workers if distributed else guard.destinations_sent
+    return {
+        "max_messages": guard.max_destinations,
+        "sent": sent,
+        "granted": guard.destinations_sent,
+        "remaining": guard.remaining,
+    }
+
+
 def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
     """Merge what the run recorded into the summary document and judge the thresholds."""
     from locust import __version__ as locust_version
@@ -133,7 +149,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             "target": run.redactor.scrub(run.url),
             "target_kind": "embedded sandbox"
             if run.sandbox is not None
-            else ("live" if run.live_guard is not None else "loopback"),
+            else ("live" if run.live_run else "loopback"),
             "mode": "distributed" if type(runner).__name__ == "MasterRunner" else "single process",
             "workers": run.node_count if type(runner).__name__ == "MasterRunner" else 1,
             "requests_by_worker": dict(sorted(run.requests_by_node.items())),
@@ -174,6 +190,8 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
                 "clamped_above_range": run.latency.clamped,
             },
         },
+        "live_budget": _live_budget(runner, run),
+        "refused": run.refusal,
         "errors": book.breakdown(),
         "validation": {
             "fraction": run.options.validate_fraction,

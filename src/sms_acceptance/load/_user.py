@@ -36,6 +36,10 @@ _logger = logging.getLogger("sms_acceptance.load")
 _EVERY_STATUS = frozenset(range(100, 600))
 
 
+def _stop_user(user: object) -> None:
+    raise StopUser()
+
+
 class SmsSendUser(FastHttpUser):
     """Base of every scenario in `loadtests/`: set `payload_source` and `scenario`, add a task.
 
@@ -66,7 +70,9 @@ class SmsSendUser(FastHttpUser):
             # would spin raising "No tasks defined". Such a user steps aside instead.
             raise StopUser()
         self._run = run_of(self.environment)
-        self._check_target()
+        if not self._target_allowed():
+            self._step_aside()
+            return
         payloads = self._run.payloads.get(type(self).__name__)
         if not payloads:
             _logger.error("sms-acceptance: no payloads for %s; user stopped", type(self).__name__)
@@ -77,17 +83,23 @@ class SmsSendUser(FastHttpUser):
         self._cursor = id(self) % len(self._payloads)
         self._prepare_agent()
 
-    def _check_target(self) -> None:
+    def _target_allowed(self) -> bool:
         """The last gate before this user's first connection: its own base URL, wherever it came
         from (`--host`, the web UI, a master's spawn message, a class attribute), passes the
-        run's guard; else one line, the run stops and this user never connects."""
+        run's guard; else one line (once per test) and the run stops."""
         base_url = str(self.client.base_url or self.host or "")
         try:
             self._run.live_guard.check_target(base_url)
         except LiveTrafficRefused as refused:
             stop_for_refusal(self.environment, self._run, str(refused), usage_error=True)
-            raise StopUser() from None
+            return False
         self._live = not is_loopback_url(base_url)
+        return True
+
+    def _step_aside(self) -> None:
+        """Stop this user before its first task, quietly: `StopUser` raised in `on_start` would
+        make Locust log a traceback, raised from a task it is the ordinary way out."""
+        self.tasks = [_stop_user]
 
     def _prepare_agent(self) -> None:
         """Settle, once per user, what every request of this user shares."""
