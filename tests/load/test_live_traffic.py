@@ -1,6 +1,10 @@
 """The live-traffic guard in a load run: a non-loopback target needs --allow-live-traffic and test
-destinations, every `to` becomes a test number, and the --max-messages budget is split across
-workers so their sum never exceeds it. Nothing here opens a connection."""
+destinations, every `to` becomes a test number, and --max-messages is one budget for the run,
+granted by the master to its workers destination by destination, so their sum never exceeds it.
+
+Only the last test connects anywhere: to a recording sandbox on 127.0.0.1, addressed as
+`http://127.1:PORT`, a form the guard deliberately treats as *not* loopback (so the run is a live
+one in every respect) while it still reaches this machine."""
 
 from __future__ import annotations
 
@@ -15,17 +19,24 @@ from sms_acceptance.load._payloads import PreparedRequest
 from sms_acceptance.load._run import LoadRun
 from sms_acceptance.load._run_setup import (
     check_live_target,
+    live_guard_for,
     prepare_payloads,
     send_run_to_workers,
 )
+from sms_acceptance.sandbox import SandboxConfig, create_app
+from tests.conformance.conftest import RecordingApp, serving
+from tests.load.conftest import SECRET, RunLocust
 
 TEST_NUMBERS = ["4915100000001", "4915100000002"]
 
 
-def live_run(**overrides: Any) -> LoadRun:
+def live_run(host: str = "https://api.example.com", **overrides: Any) -> LoadRun:
+    """A run as `init` sets it up, from a command line naming `host`."""
     parsed = type("Parsed", (), {"allow_live_traffic": True, "test_destination": TEST_NUMBERS,
                                  "max_messages": 10, **overrides})()  # fmt: skip
-    return LoadRun(LoadOptions.from_parsed(parsed), "App live-key")
+    run = LoadRun(LoadOptions.from_parsed(parsed), "App live-key")
+    run.live_guard = live_guard_for(run.options, host)
+    return run
 
 
 def test_non_loopback_target_without_allow_live_traffic_is_refused(
@@ -38,10 +49,19 @@ def test_non_loopback_target_without_allow_live_traffic_is_refused(
     assert "--allow-live-traffic" in line
 
 
-def test_loopback_target_needs_no_guard() -> None:
-    run = live_run(allow_live_traffic=False)
+def test_loopback_target_needs_no_permission() -> None:
+    run = live_run("http://127.0.0.1:8080", allow_live_traffic=False)
     check_live_target(run, "http://127.0.0.1:8080")
-    assert run.live_guard is None
+    assert not run.live_run
+
+
+def test_another_origin_than_the_command_line_named_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        check_live_target(live_run("https://api.example.com"), "https://api.example.net")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "allowed only for https://api.example.com:443" in line
 
 
 class TwoDestinations:
@@ -92,10 +112,45 @@ class RecordingMaster:
         self.sent.append(data)
 
 
-def test_workers_split_the_budget_and_the_rate_without_exceeding_either() -> None:
+def test_workers_get_a_share_of_the_rate_and_the_guard_but_none_of_the_budget() -> None:
     run = live_run(max_messages=10, arrival_rate=90.0)
     master = RecordingMaster(workers=3)
     send_run_to_workers(master, run)
-    assert sorted(m["max_messages"] for m in master.sent) == [3, 3, 4]
     assert sum(m["rate"] for m in master.sent) == pytest.approx(90.0)
     assert len({m["origin"] for m in master.sent}) == 1
+    for message in master.sent:
+        assert message["guard"] == {
+            "allow": True,
+            "destinations": TEST_NUMBERS,
+            "origins": ["https://api.example.com:443"],
+        }
+        assert "max_messages" not in message
+
+
+def test_the_master_grants_whole_requests_from_one_budget() -> None:
+    guard = live_run(max_messages=5).live_guard
+    assert [guard.reserve(2), guard.reserve(2), guard.reserve(2), guard.reserve(1)] == [2, 2, 0, 1]
+    assert guard.remaining == 0
+
+
+@pytest.mark.slow
+def test_the_budget_holds_across_two_worker_processes(run_locust: RunLocust) -> None:
+    app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
+    with serving(app) as port:
+        run = run_locust(
+            "--host", f"http://127.1:{port}", "--allow-live-traffic",
+            "--test-destination", TEST_NUMBERS[0], "--test-destination", TEST_NUMBERS[1],
+            "--max-messages", "30", "--processes", "2", "-u", "10", "-r", "10", "-t", "20s",
+            "SingleDestination",
+        )  # fmt: skip
+    received = app.destinations()
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = run.summary
+    assert summary["run"]["workers"] == 2
+    assert all(count > 0 for count in summary["run"]["requests_by_worker"].values())
+    assert 0 < len(received) <= 30
+    assert set(received) <= set(TEST_NUMBERS)
+    budget = summary["live_budget"]
+    assert budget["max_messages"] == 30 and budget["granted"] <= 30
+    assert len(received) <= budget["sent"] <= budget["granted"]
+    assert "budget of 30 live destinations (--max-messages) is used up" in run.stderr

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from sms_acceptance._live_guard import LiveTrafficGuard
 
 from ._exit_codes import USAGE_ERROR_EXIT_CODE
+from ._options import LoadOptions
 from ._payloads import PreparedRequest, destinations_of, serialise, with_destinations
 from ._run import LoadRun
 
@@ -108,6 +109,18 @@ def send_run_to_workers(runner: Any, run: LoadRun) -> None:
             },
             client_id=worker.id,
         )
+
+
+def live_guard_for(options: LoadOptions, command_line_host: str | None) -> LiveTrafficGuard:
+    """The guard the command line asks for: live traffic only with `--allow-live-traffic`, only to
+    the origin of the `--host` typed there, only to `--test-destination` numbers, at most
+    `--max-messages` destinations."""
+    return LiveTrafficGuard(
+        allow_live_traffic=options.allow_live_traffic,
+        max_destinations=options.max_messages,
+        allowed_destinations=options.test_destinations,
+        live_origins=(command_line_host,) if command_line_host else (),
+    )
 
 
 def guard_settings(guard: LiveTrafficGuard) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             },
         },
         "live_budget": _live_budget(runner, run),
-        "refused": run.refusal,
+        "stopped_by_guard": run.refusal,
         "errors": book.breakdown(),
         "validation": {
             "fraction": run.options.validate_fraction,

@@ -7,10 +7,10 @@ the process's `LiveTrafficGuard` in `on_start`, before its first connection; a r
 run with one line in the log (Locust's web UI shows the log under "Logs").
 
 The guard's settings are fixed from the command line where the user typed them: a master or single
-process builds them at `init` (`live_guard_for`) and sends them to its workers with the run message
-(`_run_setup.guard_settings`); parsed options are not trusted later (the web UI can rewrite them,
-and a worker's arrive from its master). A worker that never hears from a kit master keeps the
-guard its own command line built.
+process builds them at `init` (`_run_setup.live_guard_for`) and sends them to its workers with the
+run message (`_run_setup.guard_settings`); parsed options are not trusted later (the web UI can
+rewrite them, and a worker's arrive from its master). A worker that never hears from a kit master
+keeps the guard its own command line built.
 
 `--max-messages` is one budget for the whole run: the master (or single process) owns it; a worker
 asks for exactly the destinations it is about to send (`QUOTA_REQUEST`) and the master grants them
@@ -31,7 +31,6 @@ from locust.runners import STATE_RUNNING, STATE_SPAWNING, WorkerRunner
 from sms_acceptance._live_guard import LiveTrafficGuard
 
 from ._exit_codes import USAGE_ERROR_EXIT_CODE
-from ._options import LoadOptions
 from ._run import LoadRun, find_run
 
 REFUSED_MESSAGE = "sms_acceptance_refused"
@@ -43,18 +42,6 @@ QUOTA_GRANT = "sms_acceptance_quota_grant"
 QUOTA_WAIT_SECONDS = 10.0
 
 _logger = logging.getLogger("sms_acceptance.load")
-
-
-def live_guard_for(options: LoadOptions, command_line_host: str | None) -> LiveTrafficGuard:
-    """The guard the command line asks for: live traffic only with `--allow-live-traffic`, only to
-    the origin of the `--host` typed there, only to `--test-destination` numbers, at most
-    `--max-messages` destinations."""
-    return LiveTrafficGuard(
-        allow_live_traffic=options.allow_live_traffic,
-        max_destinations=options.max_messages,
-        allowed_destinations=options.test_destinations,
-        live_origins=(command_line_host,) if command_line_host else (),
-    )
 
 
 def guard_from_settings(data: dict[str, Any]) -> LiveTrafficGuard:
