@@ -56,3 +56,57 @@ def test_allowed_live_run_sends_only_to_test_numbers_within_the_budget(
     assert set(sent) <= {"41790000001", "41790000002"}
     assert run.summary["target"]["live_traffic"] is True
     assert run.summary["tests"]["skipped"] > 0  # the budget ran out: the rest were skipped
+
+
+def test_xdist_workers_shares_of_the_budget_add_up_to_it_exactly() -> None:
+    from sms_acceptance.conformance._plugin import _budget_share
+
+    for budget, workers in ((1, 2), (7, 3), (50, 4), (3, 8)):
+        shares = [_budget_share(budget, workers, f"gw{i}") for i in range(workers)]
+        assert sum(shares) == budget and max(shares) - min(shares) <= 1
+
+
+def test_an_xdist_worker_refuses_a_target_its_own_command_line_did_not_allow() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from sms_acceptance.conformance._options import SuiteOptions
+    from sms_acceptance.conformance._plugin import _check_worker_target
+    from sms_acceptance.conformance._profile import VendorProfile
+
+    own = SuiteOptions(
+        base_url="https://api.vendor.invalid",
+        endpoint_path="/sms/1/text/advanced",
+        authorization=SECRET,
+        request_timeout=10,
+        level="should",
+        vendor_profile=VendorProfile(),
+        allow_live_traffic=True,
+        max_messages=5,
+        test_destinations=("41790000001",),
+        report_dir=Path("reports"),
+    )
+    _check_worker_target(own, "https://api.vendor.invalid")
+    _check_worker_target(own, "http://127.0.0.1:8080")
+    with pytest.raises(
+        pytest.UsageError, match=r"allowed only for https://api\.vendor\.invalid:443"
+    ):
+        _check_worker_target(own, "https://collector.invalid")
+    without_permission = dataclasses.replace(own, allow_live_traffic=False)
+    with pytest.raises(pytest.UsageError, match="--allow-live-traffic"):
+        _check_worker_target(without_permission, "https://api.vendor.invalid")
+
+
+@pytest.mark.slow
+def test_a_live_run_on_two_xdist_workers_stays_within_one_budget(
+    suite: Callable[..., SuiteRun],
+) -> None:
+    app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
+    with serving(app) as port:
+        run = suite(
+            "--base-url", f"http://127.1:{port}", "--allow-live-traffic",
+            "--test-destination", "41790000001", "--max-messages", "3",
+            "--hypothesis-profile", "quick", "-n", "2",
+        )  # fmt: skip
+    assert run.returncode == 0, run.output[-3000:]
+    assert 0 < len(app.destinations()) <= 3
