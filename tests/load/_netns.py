@@ -313,6 +313,39 @@ def scenario_worker_retarget(workdir: Path) -> dict[str, Any]:
     }
 
 
+def processes_mentioning(text: str) -> list[int]:
+    """Pids of live processes whose command line contains `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if text in command:
+                found.append(int(entry.name))
+    return found
+
+
+def scenario_processes_refused(workdir: Path) -> dict[str, Any]:
+    """`--processes 2` with a non-loopback `--host`: the master refuses once, its forked workers go
+    with it."""
+    marker = str(workdir / "reports-processes")
+    with counted() as grown:
+        locust = Locust(
+            workdir, "processes",
+            ["-f", str(LOADTESTS), "--headless", "--processes", "2", "-u", "2", "-r", "2",
+             "-t", "3s", "--host", VENDOR, "--payload-pool", "4", "--report-dir", marker],
+        )  # fmt: skip
+        try:
+            code = locust.process.wait(60)
+            children_gone = wait_for(lambda: not processes_mentioning(marker), 20)
+        finally:
+            locust.stop()
+    return {"code": code, "children_gone": children_gone, "output": locust.output(),
+            "grown": grown}  # fmt: skip
+
+
 def listeners(port: int) -> list[str]:
     """Addresses with a TCP socket listening on `port` in this namespace (/proc/net/tcp, tcp6)."""
     import ipaddress
@@ -393,6 +426,7 @@ def scenario_web_login(workdir: Path) -> dict[str, Any]:
 SCENARIOS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "probe_counters": scenario_probe_counters,
     "default_binds": scenario_default_binds,
+    "processes_refused": scenario_processes_refused,
     "web_login": scenario_web_login,
     "allowed_live_run": scenario_allowed_live_run,
     "ui_retarget": scenario_ui_retarget,

@@ -94,6 +94,17 @@ def test_worker_refuses_a_non_loopback_host_from_its_master(
     assert result["grown"] == NO_ATTEMPT
 
 
+def test_processes_refuse_a_non_loopback_host_once_and_leave_no_worker_behind(
+    empty_namespace: None, tmp_path: Path
+) -> None:
+    result = in_empty_network_namespace("processes_refused", tmp_path)
+    assert result["code"] == 2
+    (line,) = refusal_lines(result["output"])
+    assert line.startswith(f"locust: error: {REFUSED}")
+    assert result["children_gone"]
+    assert result["grown"] == NO_ATTEMPT
+
+
 def test_web_ui_and_master_listen_on_loopback_by_default(
     empty_namespace: None, tmp_path: Path
 ) -> None:

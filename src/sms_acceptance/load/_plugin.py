@@ -75,6 +75,24 @@ def _node_id(runner: Any) -> str:
 
 
 def _on_init(environment: Any, runner: Any = None, web_ui: Any = None, **_: Any) -> None:
+    try:
+        _set_up_run(environment, runner, web_ui)
+    except SystemExit:
+        if not isinstance(runner, WorkerRunner):
+            _stop_forked_workers()
+        raise
+
+
+def _stop_forked_workers() -> None:
+    """`--processes`: the workers Locust forked wait for this master (retrying for minutes); a
+    master refused before its run takes its own children along (never any other process)."""
+    import psutil
+
+    for child in psutil.Process().children():
+        child.terminate()
+
+
+def _set_up_run(environment: Any, runner: Any, web_ui: Any) -> None:
     parsed = environment.parsed_options
     if parsed is None:
         return
@@ -99,9 +117,10 @@ def _on_init(environment: Any, runner: Any = None, web_ui: Any = None, **_: Any)
     run = LoadRun(options, authorization or "App worker-awaiting-master")
     attach_run(environment, run)
     # From the command line typed here (a worker's own, until its master sends the master's).
-    run.live_guard = live_guard_for(options, str(host) if host else None)
+    run.live_guard = live_guard_for(options, str(host) if host else None, owns_budget=not is_worker)
     if host:
-        check_live_target(run, str(host))
+        # A `--processes` child has its parent's command line: the parent says it once.
+        check_live_target(run, str(host), quiet=is_worker and bool(getattr(parsed, "processes", 0)))
     if web_ui is not None:
         protect_web_ui(web_ui, environment, run)
     if runner is not None and is_worker:

@@ -22,10 +22,11 @@ RUN_MESSAGE = "sms_acceptance_run"
 """The custom Locust message a master sends each worker at test start."""
 
 
-def refuse(message: str) -> NoReturn:
-    """Stop before the run with one line on stderr, never a traceback."""
-    sys.stderr.write(f"locust: error: {message}\n")
-    sys.stderr.flush()
+def refuse(message: str, *, quiet: bool = False) -> NoReturn:
+    """Stop before the run with one line on stderr (none when `quiet`), never a traceback."""
+    if not quiet:
+        sys.stderr.write(f"locust: error: {message}\n")
+        sys.stderr.flush()
     raise SystemExit(USAGE_ERROR_EXIT_CODE)
 
 
@@ -60,7 +61,7 @@ def to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> 
     )
 
 
-def check_live_target(run: LoadRun, host: str) -> None:
+def check_live_target(run: LoadRun, host: str, *, quiet: bool = False) -> None:
     """At start-up: the command line's target passes the run's guard, or the run stops here."""
     from sms_acceptance._live_guard import LiveTrafficRefused
 
@@ -68,7 +69,7 @@ def check_live_target(run: LoadRun, host: str) -> None:
     try:
         run.live_guard.check_target(host)
     except LiveTrafficRefused as refused:
-        refuse(str(refused))
+        refuse(str(refused), quiet=quiet)
 
 
 def encode_payloads(run: LoadRun) -> dict[str, list[list[Any]]]:
@@ -111,13 +112,16 @@ def send_run_to_workers(runner: Any, run: LoadRun) -> None:
         )
 
 
-def live_guard_for(options: LoadOptions, command_line_host: str | None) -> LiveTrafficGuard:
+def live_guard_for(
+    options: LoadOptions, command_line_host: str | None, *, owns_budget: bool = True
+) -> LiveTrafficGuard:
     """The guard the command line asks for: live traffic only with `--allow-live-traffic`, only to
     the origin of the `--host` typed there, only to `--test-destination` numbers, at most
-    `--max-messages` destinations."""
+    `--max-messages` destinations. A worker (`owns_budget=False`) starts with no budget: every
+    destination it sends is granted by its master, out of the run's one budget."""
     return LiveTrafficGuard(
         allow_live_traffic=options.allow_live_traffic,
-        max_destinations=options.max_messages,
+        max_destinations=options.max_messages if owns_budget else 0,
         allowed_destinations=options.test_destinations,
         live_origins=(command_line_host,) if command_line_host else (),
     )
