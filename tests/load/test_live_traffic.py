@@ -154,3 +154,17 @@ def test_the_budget_holds_across_two_worker_processes(run_locust: RunLocust) -> 
     assert budget["max_messages"] == 30 and budget["granted"] <= 30
     assert len(received) <= budget["sent"] <= budget["granted"]
     assert "budget of 30 live destinations (--max-messages) is used up" in run.stderr
+
+
+def test_the_web_ui_refuses_every_option_the_kit_registers() -> None:
+    """`KIT_OPTION_DESTS` (what `/swarm` may not change) is exactly what the kit adds to Locust."""
+    from sms_acceptance.load._options import KIT_OPTION_DESTS, add_load_options
+
+    registered: list[str] = []
+
+    class RecordingParser:
+        def add_argument(self, *names: str, **_: Any) -> None:
+            registered.append(names[0].removeprefix("--").replace("-", "_"))
+
+    add_load_options(RecordingParser())
+    assert set(registered) == KIT_OPTION_DESTS
