@@ -55,6 +55,8 @@ def test_allowed_live_run_sends_only_to_test_numbers_within_the_budget(
     assert 0 < len(sent) <= 7
     assert set(sent) <= {"41790000001", "41790000002"}
     assert run.summary["target"]["live_traffic"] is True
+    budget = run.summary["target"]["live_budget"]
+    assert budget["max_messages"] == 7 and len(sent) <= budget["sent"] <= 7
     assert run.summary["tests"]["skipped"] > 0  # the budget ran out: the rest were skipped
 
 
@@ -110,3 +112,7 @@ def test_a_live_run_on_two_xdist_workers_stays_within_one_budget(
         )  # fmt: skip
     assert run.returncode == 0, run.output[-3000:]
     assert 0 < len(app.destinations()) <= 3
+    # The guard counts every destination it admitted, also in requests the recorder cannot read
+    # (mutated JSON), so its count is the upper one.
+    budget = run.summary["target"]["live_budget"]
+    assert budget["max_messages"] == 3 and len(app.destinations()) <= budget["sent"] <= 3

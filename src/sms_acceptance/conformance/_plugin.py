@@ -57,6 +57,7 @@ __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
 
 PLUGIN_NAME = "sms_acceptance_conformance"
 _WORKER_KEY = "sms_acceptance"
+_LIVE_SENT = "sms_acceptance_live_sent"  # destinations a test sent to a live target (xdist-safe)
 _RECORDER = pytest.StashKey[CheckRecorder]()
 
 register_profiles()
@@ -184,6 +185,8 @@ class ConformancePlugin:
         self._target: Target | None = None
         self.embedded_sandbox = False
         self._summary_line = ""
+        self.live_sent = 0  # controller: destinations sent to a live target, all workers
+        self._live_reported = 0  # this process: already attached to a report
 
     # -- the target ----------------------------------------------------------------------------
 
@@ -314,6 +317,10 @@ class ConformancePlugin:
         recorder = item.stash.get(_RECORDER, None)
         if call.when != "call" or recorder is None:
             return
+        if self._target is not None and self.options.live:
+            sent = self._target.guard.destinations_sent
+            report.user_properties.append((_LIVE_SENT, sent - self._live_reported))
+            self._live_reported = sent
         tally = CheckTally(exercised=dict(recorder.exercised), declared=dict(recorder.declared))
         error = call.excinfo.value if call.excinfo is not None else None
         for failed in _check_failures(error):
@@ -334,6 +341,8 @@ class ConformancePlugin:
                 self.results.add(CheckTally.from_json(str(value)))
             elif name == PROPERTY_NAME + "_error":
                 self.errors.append(json.loads(str(value)))
+            elif name == _LIVE_SENT:
+                self.live_sent += int(str(value))
         if report.when == "call":
             self.results.add_outcome(report.outcome)
         elif report.skipped:
@@ -356,6 +365,11 @@ class ConformancePlugin:
                 "url": options.endpoint_url if options.base_url else None,
                 "embedded_sandbox": self.embedded_sandbox,
                 "live_traffic": options.live,
+                "live_budget": (
+                    {"max_messages": options.max_messages, "sent": self.live_sent}
+                    if options.live
+                    else None
+                ),
                 "authorization": redact_authorization(options.authorization or ""),
             },
             "hypothesis": {
