@@ -9,6 +9,7 @@ models' properties (`build` below walks the scenario's JSON with the models' own
 `sendAt` becomes a `datetime`, which the client writes as `yyyy-MM-ddTHH:mm:ss.SSS` plus an offset
 when the datetime has one).
 """
+
 from __future__ import print_function
 
 import io
@@ -42,7 +43,9 @@ class FixedOffset(tzinfo):
 
 
 def parse_date(text):
-    match = re.match(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$", text)
+    match = re.match(
+        r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$", text
+    )
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     micros = int((fraction or "0")[:6].ljust(6, "0"))
     zone = None
@@ -52,7 +55,9 @@ def parse_date(text):
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
         zone = FixedOffset(sign * (int(digits[:2]) * 60 + int(digits[2:])))
-    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micros, zone)
+    return datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), micros, zone
+    )
 
 
 def build(cls, value):

@@ -91,7 +91,8 @@ def send(base_url, key, body):
 
 
 def main():
-    scenarios = json.load(open(sys.argv[1], encoding="utf-8"))["scenarios"]
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        scenarios = json.load(handle)["scenarios"]
     base_url = sys.argv[2]
     results = []
     for scenario in scenarios:

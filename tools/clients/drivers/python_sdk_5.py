@@ -1,4 +1,4 @@
-"""Drives the community `infobip-api-python-sdk` 5.x as its users do; prints what it parsed, as JSON.
+"""Drives the community `infobip-api-python-sdk` 5.x as its users do; prints what it parsed.
 
 Run in a virtual environment holding only that SDK:
 `python python_sdk_5.py SCENARIOS.json BASE_URL` with `INFOBIP_API_KEY` and `INFOBIP_WRONG_KEY`.
@@ -78,7 +78,8 @@ def send(base_url, key, body):
 
 
 def main():
-    scenarios = json.load(open(sys.argv[1], encoding="utf-8"))["scenarios"]
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        scenarios = json.load(handle)["scenarios"]
     base_url = sys.argv[2]
     results = []
     for scenario in scenarios:
