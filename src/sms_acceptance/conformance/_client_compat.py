@@ -471,7 +471,12 @@ def absolute_form_exchange(
     head = f"POST {target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers)
     raw = (head + f"Authorization: {authorization}\r\n\r\n").encode("latin-1") + body
     shown = SentRequest(
-        "POST", target, (*headers, ("Authorization", auth.shown(authorization))), body, auth
+        "POST",
+        target,
+        (*headers, ("Authorization", auth.shown(authorization))),
+        body,
+        auth,
+        request_target=target,
     )
     return send_raw(destination.base_url, raw, shown=shown, timeout=timeout)
 
