@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 SUMMARY_KEYS = {
     "format", "suite", "schema_version", "target", "level", "hypothesis", "vendor_profile",
     "started_at", "finished_at", "duration_seconds", "verdict", "counts", "tests",
-    "reproduce", "checks", "deviations", "errors",
+    "reproduce", "checks", "clients", "deviations", "errors",
 }  # fmt: skip
 CHECK_KEYS = {
     "name", "family", "rule_ids", "level", "description", "verdict", "exercised", "declared",

@@ -34,6 +34,7 @@ def _assert_one_line_usage_error(run: SuiteRun, expected: str) -> None:
         (("--test-destination", "call-me"), "--test-destination 'call-me' must be a phone"),
         (("--hypothesis-profile", "slowest"), "--hypothesis-profile 'slowest' is not registered"),
         (("--vendor-profile", "no-such-profile.toml"), "no such file"),
+        (("--require-client", "twilio-python"), "--require-client 'twilio-python' names no known"),
     ],
 )
 def test_bad_option_is_one_line_usage_error(
@@ -72,3 +73,12 @@ def test_unreachable_server_is_one_line_error_before_any_test(
     run = suite("--base-url", f"http://127.0.0.1:{port}")
     _assert_one_line_usage_error(run, f"cannot reach http://127.0.0.1:{port}/sms/1/text/advanced")
     assert "connection refused" in run.output
+
+
+def test_vendor_profile_requiring_an_unknown_client_is_one_line_usage_error(
+    suite: Callable[..., SuiteRun], tmp_path: Path
+) -> None:
+    path = tmp_path / "vendor.toml"
+    path.write_text('[clients]\nrequire = ["infobip-api-java-client"]\n', encoding="utf-8")
+    run = suite("--vendor-profile", str(path))
+    _assert_one_line_usage_error(run, "'infobip-api-java-client' names no known client")

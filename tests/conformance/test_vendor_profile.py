@@ -72,3 +72,11 @@ def test_a_broken_profile_is_a_one_line_error(tmp_path: Path, text: str, expecte
 def test_a_missing_profile_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(VendorProfileError, match="no such file"):
         load_profile(tmp_path / "absent.toml")
+
+
+def test_K_profile_can_require_clients(tmp_path: Path) -> None:
+    from sms_acceptance.conformance import load_profile
+
+    path = tmp_path / "vendor.toml"
+    path.write_text('[clients]\nrequire = ["infobip-api-python-sdk"]\n', encoding="utf-8")
+    assert load_profile(path).required_clients == ("infobip-api-python-sdk",)

@@ -23,7 +23,7 @@ Envelope = Callable[[httpx.Response], dict[str, Any]]
         ("GET", ENDPOINT, 405),
         ("PUT", ENDPOINT, 405),
         ("DELETE", ENDPOINT, 405),
-        ("POST", "/sms/2/text/advanced", 404),
+        ("POST", "/sms/3/messages", 404),
         ("POST", ENDPOINT + "/", 404),
         ("POST", ENDPOINT.upper(), 404),
         ("POST", "/", 404),

@@ -16,7 +16,7 @@ from sms_acceptance.sandbox import (
     running_sandbox,
 )
 
-from .conftest import CREDENTIAL, ENDPOINT
+from .conftest import CREDENTIAL
 
 CLEAN = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
 CONFIG = SandboxConfig(authorization=CREDENTIAL)
@@ -25,7 +25,7 @@ CONFIG = SandboxConfig(authorization=CREDENTIAL)
 def test_it_answers_as_soon_as_it_yields_on_a_loopback_port() -> None:
     with running_sandbox(CONFIG) as sandbox:
         assert sandbox.host == "127.0.0.1"
-        assert sandbox.endpoint_url == f"http://127.0.0.1:{sandbox.port}{ENDPOINT}"
+        assert sandbox.endpoint_url == f"http://127.0.0.1:{sandbox.port}/sms/1/text/advanced"
         response = httpx.post(
             sandbox.endpoint_url, json=CLEAN, headers={"Authorization": CREDENTIAL}
         )
@@ -90,4 +90,5 @@ def test_exit_does_not_wait_for_a_stalled_request() -> None:
 def test_create_app_is_a_plain_asgi_app_for_any_server() -> None:
     app = create_app(CONFIG)
     assert callable(app)
-    assert [route.path for route in app.routes] == [ENDPOINT]  # type: ignore[attr-defined]
+    paths = [route.path for route in app.routes]  # type: ignore[attr-defined]
+    assert paths == ["/sms/1/text/advanced", "/sms/2/text/advanced"]

@@ -52,6 +52,14 @@ CHECKS: tuple[Check, ...] = (
         "Every answer says Content-Type: application/json (parameters such as charset allowed).",
     ),
     Check(
+        "absolute_form_request_line",
+        "protocol",
+        ("H1",),
+        "SHOULD",
+        "A request line in absolute form (POST http://host/sms/1/... HTTP/1.1) is served like the "
+        "same request in origin form.",
+    ),
+    Check(
         "response_within_timeout",
         "protocol",
         ("S1", "E1"),

@@ -73,6 +73,8 @@ def curl_command(exchange: Exchange, redactor: Redactor) -> str:
     """A `curl` that resends the exact bytes; the credential comes from the environment."""
     request = exchange.request
     parts = ["curl", "-sS", "-i", "-X", request.method, shlex.quote(request.url)]
+    if request.request_target is not None:
+        parts.extend(["--request-target", shlex.quote(request.request_target)])
     auth_option = request.auth.curl_option()
     if auth_option is not None:
         parts.append(auth_option)

@@ -95,6 +95,8 @@ class SentRequest:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     auth: AuthHeader
+    # Set when the request line carried this target instead of the URL's path (H1: absolute form).
+    request_target: str | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

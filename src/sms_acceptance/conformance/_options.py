@@ -18,6 +18,7 @@ import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
 from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR
+from sms_acceptance.conformance._client_compat import load_recordings, matches_client
 from sms_acceptance.conformance._profile import (
     VendorProfile,
     VendorProfileError,
@@ -47,6 +48,8 @@ class SuiteOptions:
     max_messages: int
     test_destinations: tuple[str, ...]
     report_dir: Path
+    # K1-K5: clients whose breakage fails the run (--require-client and the vendor profile).
+    required_clients: tuple[str, ...] = ()
 
     @property
     def endpoint_url(self) -> str:
@@ -119,6 +122,16 @@ def add_options(parser: pytest.Parser) -> None:
         default=[],
         metavar="MSISDN",
         help="live runs: a number messages may be sent to (repeatable; required for live runs)",
+    )
+    group.addoption(
+        "--require-client",
+        dest="sms_require_clients",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="fail the run if this Infobip client breaks against the target (repeatable; a "
+        "client id such as infobip-api-python-sdk-5, or a package name); otherwise the client "
+        "table is informational",
     )
     group.addoption(
         "--report-dir",
@@ -230,6 +243,9 @@ def read_options(config: pytest.Config) -> SuiteOptions:
             guard.check_target(base_url + path)
         except LiveTrafficRefused as error:
             raise _usage(str(error)) from None
+    required = _required_clients(
+        [str(n) for n in config.getoption("sms_require_clients")], profile.required_clients
+    )
     return SuiteOptions(
         base_url=base_url,
         endpoint_path=path,
@@ -241,4 +257,19 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         max_messages=max_messages,
         test_destinations=destinations,
         report_dir=Path(str(config.getoption("sms_report_dir"))),
+        required_clients=required,
     )
+
+
+def _required_clients(given: list[str], from_profile: tuple[str, ...]) -> tuple[str, ...]:
+    """The required client names, each one a known client (else a one-line usage error)."""
+    recordings = load_recordings()
+    names: list[str] = []
+    for name in [*given, *from_profile]:
+        name = name.strip()
+        if not any(matches_client(name, r) for r in recordings):
+            known = ", ".join(r.client for r in recordings)
+            raise _usage(f"--require-client {name!r} names no known client (known: {known})")
+        if name not in names:
+            names.append(name)
+    return tuple(names)

@@ -35,6 +35,7 @@ from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
 from sms_acceptance.conformance._auth_header import NO_AUTH
 from sms_acceptance.conformance._client import ConformanceClient, Target
+from sms_acceptance.conformance._client_compat import CLIENT_PROPERTY, verdicts_table
 from sms_acceptance.conformance._evidence import CheckFailed
 from sms_acceptance.conformance._exchange import HttpExchanger, TransportFailure
 from sms_acceptance.conformance._hypothesis_profiles import (
@@ -343,6 +344,8 @@ class ConformancePlugin:
                 self.errors.append(json.loads(str(value)))
             elif name == _LIVE_SENT:
                 self.live_sent += int(str(value))
+            elif name == CLIENT_PROPERTY and report.when == "call":
+                self.results.clients.append(json.loads(str(value)))
         if report.when == "call":
             self.results.add_outcome(report.outcome)
         elif report.skipped:
@@ -413,6 +416,11 @@ class ConformancePlugin:
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.results.clients:
+            terminalreporter.write_sep("-", "sms-acceptance: Infobip clients (K1-K5)")
+            rows = sorted(self.results.clients, key=lambda c: (c["rule"], c["client"]))
+            for line in verdicts_table(rows):
+                terminalreporter.write_line(line)
         if self._summary_line:
             terminalreporter.write_sep("-", self._summary_line)
 

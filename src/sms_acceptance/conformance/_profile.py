@@ -55,6 +55,8 @@ class VendorProfile:
     sms_count_absent: bool = False
     accepted_statuses: tuple[AcceptedStatus, ...] = ()
     notes: Mapping[str, str] = field(default_factory=dict)
+    # `[clients] require = [...]`: Infobip clients the vendor promises work (K1-K5).
+    required_clients: tuple[str, ...] = ()
 
     def accepted_status(self, group_id: int, status_id: int) -> str | None:
         """The declaration covering this status, as text, or None."""
@@ -136,7 +138,14 @@ def load_profile(path: Path) -> VendorProfile:
         raise _fail(path, f"cannot read it ({type(error).__name__})") from None
     except tomllib.TOMLDecodeError as error:
         raise _fail(path, f"not valid TOML ({' '.join(str(error).split())})") from None
-    _check_keys(path, "the file", data, {"vendor", "deviations"})
+    _check_keys(path, "the file", data, {"vendor", "deviations", "clients"})
+    clients = data.get("clients", {})
+    if not isinstance(clients, dict):
+        raise _fail(path, "[clients] must be a table")
+    _check_keys(path, "[clients]", clients, {"require"})
+    required = clients.get("require", [])
+    if not isinstance(required, list) or not all(isinstance(n, str) and n for n in required):
+        raise _fail(path, "clients.require must be a list of client names")
     vendor = data.get("vendor", {})
     deviations = data.get("deviations", {})
     if not isinstance(vendor, dict) or not isinstance(deviations, dict):
@@ -196,4 +205,5 @@ def load_profile(path: Path) -> VendorProfile:
         sms_count_absent=sms_count == "absent",
         accepted_statuses=tuple(accepted),
         notes=dict(notes),
+        required_clients=tuple(required),
     )

@@ -52,6 +52,7 @@ class RunResults:
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failure_totals: Counter[str] = field(default_factory=Counter)
     tests: Counter[str] = field(default_factory=Counter)
+    clients: list[dict[str, Any]] = field(default_factory=list)  # K1-K5 rows
 
     def add(self, tally: CheckTally) -> None:
         self.exercised.update(tally.exercised)
@@ -126,6 +127,7 @@ class RunResults:
             "counts": {k: counts[k] for k in ("PASS", "FAIL", "DECLARED", "SKIP")},
             "tests": {k: self.tests[k] for k in ("passed", "failed", "skipped", "error")},
             "checks": checks,
+            "clients": sorted(self.clients, key=lambda c: (c["rule"], c["client"])),
             "deviations": [
                 {
                     "key": d.key,

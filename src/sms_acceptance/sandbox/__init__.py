@@ -1,4 +1,4 @@
-"""The sandbox: a faithful reference server for `POST /sms/1/text/advanced`.
+"""The sandbox: a faithful reference server for `POST /sms/1/text/advanced` and `/sms/2/...`.
 
 It follows every MUST and SHOULD rule of `rules.md` and takes the provider's own choice where a rule
 is OPEN, so it is both the suite's default target and the yardstick a vendor's server is held to.

@@ -12,6 +12,7 @@ Where rules.md leaves the server a choice, the sandbox answers as the provider d
 - `bulkId` over 100 and `messageId` over 200 characters are clipped, as the v2 spec says;
 - a missing `text` is an empty message (1 segment); undocumented `languageCode` and
   `transliteration` values are ignored (the segmentation module's calibrated count);
+- `bulkId` in every answer, whatever the number of destinations (§8 item 1; K2);
 - `validityPeriod` above 2880 is clamped (it changes nothing in the answer), at or below 0 it is
   ignored; unknown properties are ignored.
 The one OPEN choice answered with 400 (more than 1000 destinations) is made by the app.
@@ -123,8 +124,10 @@ class AcceptedResponseBuilder:
         bulk_id = document.get("bulkId")
         if isinstance(bulk_id, str):
             body["bulkId"] = bulk_id[:BULK_ID_LIMIT]  # S5
-        elif destination_count > 1:
-            body["bulkId"] = next_id()  # S7
+        else:
+            # S7 leaves it optional with one destination; the provider sends one anyway
+            # (provider-facts §8 item 1) and the 3.x client raises on reading a missing one (K2).
+            body["bulkId"] = next_id()
         tracking = document.get("tracking")
         if isinstance(tracking, dict):
             process_key = tracking.get("processKey")

@@ -1,15 +1,21 @@
-"""The sandbox as an ASGI app: `POST /sms/1/text/advanced` answered the way the contract says.
+"""The sandbox as an ASGI app: `POST /sms/{1,2}/text/advanced` answered the way the contract says.
 
 The order of the steps is part of the contract: injected faults first (an overloaded front door
 answers before anything else), then the credential (A1-A5: no work for strangers, the body is not
 even read), then the content type and size, then the JSON (R1), then the request oracle (R2-R9),
 then the 200 (S1-S13). Every non-2xx answer, 404 and 405 included, is the provider's error envelope
 with `Content-Type: application/json` (E1), and no input reaches a 5xx (E2) unless a fault says so.
+
+The provider's choices (rules.md, "The sandbox's choices"): both paths are served together, an
+absolute-form request line like an origin-form one (H1), `null` optional fields read as absent, and
+`400` envelopes on `/sms/1/...` are the seed's, without `validationErrors` (the v1 client cannot
+parse them, K5: the reasons go to the debug log), while those on `/sms/2/...` carry them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -18,6 +24,7 @@ from types import MappingProxyType
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -25,9 +32,11 @@ from starlette.routing import Route
 from sms_acceptance._envelope import error_envelope
 from sms_acceptance._request_rules import RequestVerdict, judge_request
 
+from ._absent_nulls import without_optional_nulls
+from ._absolute_form import AbsoluteFormMiddleware
 from ._accepted_response import AcceptedResponseBuilder, count_destinations
 from ._auth import AuthOutcome, CredentialCheck
-from ._config import FAULT_STATUSES, SandboxConfig
+from ._config import FAULT_STATUSES, V1_ENDPOINT_SUFFIX, SandboxConfig
 from ._faults import FaultPlan
 from ._ids import IdGenerator
 from ._json_codec import NotJson, dump_json, has_long_integer, parse_json, reparse_exactly
@@ -101,11 +110,14 @@ class _Sandbox:
         self.too_large = _envelope_bytes(
             "PAYLOAD_TOO_LARGE", f"Request body larger than {limit} bytes"
         )
-        self.wrong_content_type = _envelope_bytes(
-            "BAD_REQUEST",
-            "Bad request",
-            {"Content-Type": ["the request body must be sent as application/json"]},
-        )
+        self.bad_request_v1 = _envelope_bytes("BAD_REQUEST", "Bad request")
+
+    def _bad_request(self, request: Request, reasons: Mapping[str, list[str]]) -> tuple[int, bytes]:
+        """A 400: with `validationErrors` on /sms/2, the seed's bare envelope on /sms/1 (K5)."""
+        if request.scope["path"].endswith(V1_ENDPOINT_SUFFIX):
+            request.state.reasons = dict(reasons)  # for the request's one debug line
+            return 400, self.bad_request_v1
+        return 400, _envelope_bytes("BAD_REQUEST", "Bad request", reasons)
 
     async def _read_body(self, request: Request, declared: bytes | None) -> bytes | None:
         """The body, or None once it grows past the cap (nothing more is buffered)."""
@@ -131,7 +143,15 @@ class _Sandbox:
         started = time.perf_counter()
         status, body = await self._answer(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        _log.debug("%s %s -> %d (%.1f ms)", request.method, request.url.path, status, elapsed_ms)
+        reasons = getattr(request.state, "reasons", None)
+        _log.debug(
+            "%s %s -> %d (%.1f ms)%s",
+            request.method,
+            request.url.path,
+            status,
+            elapsed_ms,
+            f" {json.dumps(reasons, ensure_ascii=False)}" if reasons else "",
+        )
         return Response(body, status_code=status, media_type=_JSON)
 
     async def _answer(self, request: Request) -> tuple[int, bytes]:
@@ -162,36 +182,35 @@ class _Sandbox:
             return 401, self.unauthorized[outcome]
 
         if not _is_json_content_type(content_type):
-            return 400, self.wrong_content_type
+            return self._bad_request(
+                request, {"Content-Type": ["the request body must be sent as application/json"]}
+            )
         raw = await self._read_body(request, content_length)
         if raw is None:
             return 413, self.too_large
 
         try:
             document = parse_json(raw)
+            if b"null" in raw:
+                document = without_optional_nulls(document)
             verdict = judge_request(document)
             if verdict.violations and has_long_integer(raw):
                 # orjson read an integer beyond 64 bits as a float; judge the exact reading.
-                document = reparse_exactly(raw)
+                document = without_optional_nulls(reparse_exactly(raw))
                 verdict = judge_request(document)
         except NotJson as error:
-            return 400, _envelope_bytes(
-                "BAD_REQUEST", "Bad request", {"$": [f"the body is not valid JSON: {error} (R1)"]}
-            )
+            return self._bad_request(request, {"$": [f"the body is not valid JSON: {error} (R1)"]})
         except RecursionError:
-            return 400, _envelope_bytes(
-                "BAD_REQUEST", "Bad request", {"$": ["the body is nested too deeply (R1)"]}
-            )
+            return self._bad_request(request, {"$": ["the body is nested too deeply (R1)"]})
         if verdict.violations:
-            return 400, _envelope_bytes("BAD_REQUEST", "Bad request", _validation_errors(verdict))
+            return self._bad_request(request, _validation_errors(verdict))
 
         destinations = count_destinations(document)
         if destinations > self.config.max_destinations:
             # OPEN (rules.md): beyond 1000 destinations a request may be refused; this one is.
             limit = self.config.max_destinations
-            return 400, _envelope_bytes(
-                "BAD_REQUEST",
-                "Bad request",
+            return self._bad_request(
+                request,
                 {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
             )
         return 200, dump_json(self.builder.build(document, destinations))
@@ -214,10 +233,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: SandboxConfig) -> Starlette:
-    """The sandbox's ASGI app for `config`: one endpoint, envelopes for everything else."""
+    """The sandbox's ASGI app for `config`: the v1 and v2 endpoints, envelopes for the rest."""
     sandbox = _Sandbox(config)
     app = Starlette(
-        routes=[Route(config.endpoint_path, sandbox.endpoint, methods=["POST"])],
+        routes=[Route(path, sandbox.endpoint, methods=["POST"]) for path in config.endpoint_paths],
+        middleware=[Middleware(AbsoluteFormMiddleware)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     # A trailing slash would get a bodiless 307 redirect; the provider's path is exact: 404 (E1).

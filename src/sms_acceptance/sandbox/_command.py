@@ -76,7 +76,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"${AUTHORIZATION_ENV} (several values one per line)",
     )
     parser.add_argument(
-        "--endpoint-path", default=DEFAULT_ENDPOINT_PATH, help="path of the send endpoint"
+        "--endpoint-path",
+        default=DEFAULT_ENDPOINT_PATH,
+        help="path of the send endpoint, ending in /sms/1/text/advanced or /sms/2/text/advanced "
+        "(both versions are served, under the same prefix)",
     )
     parser.add_argument(
         "--max-body-bytes", type=int, default=4 * 1024 * 1024, help="larger bodies get 413"
@@ -160,7 +163,8 @@ def _configure_logging(level: str, config: SandboxConfig) -> None:
 
 
 def _announce(sandbox: RunningSandbox) -> None:
-    print(f"{READY_PREFIX}{sandbox.base_url} (POST {sandbox.config.endpoint_path})", flush=True)
+    paths = " and ".join(sandbox.config.endpoint_paths)
+    print(f"{READY_PREFIX}{sandbox.base_url} (POST {paths})", flush=True)
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

@@ -16,12 +16,17 @@ __all__ = [
     "ACCEPTED_SCHEMES",
     "DEFAULT_ENDPOINT_PATH",
     "FAULT_STATUSES",
+    "V1_ENDPOINT_SUFFIX",
+    "V2_ENDPOINT_SUFFIX",
     "FaultConfig",
     "LatencyDistribution",
     "SandboxConfig",
 ]
 
 DEFAULT_ENDPOINT_PATH = "/sms/1/text/advanced"
+# rules.md "Paths": the same body and rules on both; every current client posts to /sms/2.
+V1_ENDPOINT_SUFFIX = "/sms/1/text/advanced"
+V2_ENDPOINT_SUFFIX = "/sms/2/text/advanced"
 
 # provider-facts §4: the four schemes the provider accepts in the Authorization header.
 ACCEPTED_SCHEMES = ("Basic", "App", "IBSSO", "Bearer")
@@ -148,10 +153,28 @@ class SandboxConfig:
             _check_authorization(value)
         if not self.endpoint_path.startswith("/"):
             raise ValueError(f"the endpoint path must start with '/', got {self.endpoint_path!r}")
+        if not self.endpoint_path.endswith((V1_ENDPOINT_SUFFIX, V2_ENDPOINT_SUFFIX)):
+            raise ValueError(
+                f"the sandbox cannot emulate POST {self.endpoint_path}: it serves "
+                f"{V1_ENDPOINT_SUFFIX} and {V2_ENDPOINT_SUFFIX} (under an optional prefix), "
+                "not another contract such as /sms/3/messages"
+            )
         if self.max_body_bytes < 1024:
             raise ValueError(f"max_body_bytes must be at least 1024, got {self.max_body_bytes}")
         if self.max_destinations < 1:
             raise ValueError(f"max_destinations must be at least 1, got {self.max_destinations}")
+
+    @property
+    def endpoint_paths(self) -> tuple[str, str]:
+        """The two paths served together: `endpoint_path` and its other version (v1, v2).
+
+        A prefix before `/sms/N/text/advanced` (a gateway mounted under `/api`, say) is kept.
+        """
+        for suffix in (V1_ENDPOINT_SUFFIX, V2_ENDPOINT_SUFFIX):
+            if self.endpoint_path.endswith(suffix):
+                prefix = self.endpoint_path[: -len(suffix)]
+                return (prefix + V1_ENDPOINT_SUFFIX, prefix + V2_ENDPOINT_SUFFIX)
+        raise AssertionError("endpoint_path was checked in __post_init__")
 
     @property
     def accepted_authorizations(self) -> tuple[str, ...]:

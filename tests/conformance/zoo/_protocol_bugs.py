@@ -223,3 +223,23 @@ async def rejects_basic_scheme(request: CapturedRequest, forward: Forward) -> Ca
             },
         )
     return await forward(request)
+
+
+# --- absolute_form_request_line (H1) -----------------------------------------------------------
+
+
+async def rejects_absolute_form_request_line(
+    request: CapturedRequest, forward: Forward
+) -> CapturedResponse:
+    """H1: a router matching the request target as it arrives: `POST http://host/sms/1/text/advanced
+    HTTP/1.1` (what the v1 client sends, RFC 9112 §3.2.2) gets 404, the origin form works.
+
+    Caught by `absolute_form_request_line`. Served with uvicorn's h11 parser, which hands the
+    target over unparsed.
+    """
+    if request.path.lower().startswith(("http://", "https://")):
+        return json_response(
+            404,
+            {"requestError": {"serviceException": {"messageId": "NOT_FOUND", "text": "Not found"}}},
+        )
+    return await forward(request)

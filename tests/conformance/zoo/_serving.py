@@ -33,15 +33,23 @@ def _loopback_socket() -> socket.socket:
 
 
 @contextlib.contextmanager
-def serve_asgi(app: ASGIApp) -> Iterator[str]:
-    """Serve `app` with uvicorn on a free loopback port; yields the base URL."""
+def serve_asgi(app: ASGIApp, *, http: str = "auto") -> Iterator[str]:
+    """Serve `app` with uvicorn on a free loopback port; yields the base URL.
+
+    `http` forces uvicorn's HTTP parser (`h11` hands an absolute-form target over unparsed).
+    """
     sock = _loopback_socket()
     port = sock.getsockname()[1]
     # log_level critical: a broken server that raises (the non-ASCII bug) is expected to; its
     # traceback belongs to the bug, not to the test output.
     # A graceful shutdown bounded at 1 s: a stalled request must not hold the test up.
     config = uvicorn.Config(
-        app, log_level="critical", access_log=False, lifespan="on", timeout_graceful_shutdown=1
+        app,
+        http=http,
+        log_level="critical",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

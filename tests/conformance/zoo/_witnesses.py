@@ -89,6 +89,9 @@ class Witness:
     shows_bug: Callable[[httpx.Response | None], bool]
     credential: Credential = "configured"
     timeout: float = 5.0
+    # Send the request line in absolute form (`POST http://host/... HTTP/1.1`, H1): httpx does
+    # that when told the server is its proxy.
+    absolute_form: bool = False
 
     def content(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -157,6 +160,7 @@ WITNESSES: dict[str, Witness] = {
     "success_as_text_plain": Witness(plain(), _content_type("text/plain")),
     "stalls_on_bulk": Witness(plain(destinations=60), lambda r: r is None, timeout=1.5),
     "rejects_flash": Witness(plain(flash=True), _status(400)),
+    "rejects_absolute_form_request_line": Witness(plain(), _status(404), absolute_form=True),
     "rejects_concatenated_texts": Witness(plain(text="a" * 200), _status(400)),
     "rejects_language_with_transliteration": Witness(seed(), _status(400)),
     "rejects_send_at_with_z": Witness(plain(sendAt="2021-08-25T16:00:00.000Z"), _status(400)),
@@ -263,13 +267,12 @@ def send_witness(base_url: str, witness: Witness, authorization: str) -> httpx.R
         headers["Authorization"] = authorization
     elif witness.credential == "wrong":
         headers["Authorization"] = "App not-the-right-key"
+    proxy = base_url if witness.absolute_form else None
     try:
-        return httpx.post(
-            f"{base_url}/sms/1/text/advanced",
-            content=witness.content(),
-            headers=headers,
-            timeout=witness.timeout,
-        )
+        with httpx.Client(proxy=proxy, trust_env=False, timeout=witness.timeout) as client:
+            return client.post(
+                f"{base_url}/sms/1/text/advanced", content=witness.content(), headers=headers
+            )
     except httpx.TimeoutException:
         return None
 
@@ -285,6 +288,7 @@ VARIANT_WITNESSES: dict[str, Witness] = {
         ),
     ),
     "strict": Witness({"messages": [{"destinations": [{"to": ""}], "text": "x"}]}, _status(400)),
+    "rejects_null_optional_fields": Witness(plain(notifyUrl=None), _status(400)),
     "decorated": Witness(
         plain(), _first(lambda e: "price" in e and e["status"].get("action") == "none")
     ),
