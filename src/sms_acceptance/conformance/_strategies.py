@@ -1,8 +1,8 @@
 """Valid requests, generated from the request schema, with chosen texts and numbers overlaid.
 
 A pipeline in stages, like hypothesis-jsonschema's own: take the bundled request schema (the single
-source of truth), bound its arrays so a run sends a bounded number of messages, generate documents
-from it with hypothesis-jsonschema, then overlay what a schema cannot say well: texts chosen for
+source of truth), bound its arrays so a run sends a bounded number of messages, compile it into a
+strategy (`_schema_strategy`), then overlay what a schema cannot say well: texts chosen for
 segmentation (`_texts`), plausible phone numbers (or the live run's `--test-destination` numbers),
 `sendAt` values in the documented forms and within the horizon, delivery windows at least an hour
 long. Finally the request oracle judges the exact document: only clean requests (valid, no OPEN
