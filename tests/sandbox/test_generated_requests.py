@@ -17,7 +17,7 @@ from sms_acceptance._request_rules import judge_request
 from sms_acceptance._schema_store import bundled_schema
 from sms_acceptance._segmentation import segment_count
 from sms_acceptance._validation import schema_violations
-from sms_acceptance.conformance._schema_strategy import compile_schema
+from sms_acceptance.generation import compile_schema
 
 from .conftest import Post
 

@@ -26,7 +26,7 @@ from sms_acceptance._schema_store import (
     schema_uri,
 )
 from sms_acceptance._validation import fast_validator, schema_violations
-from sms_acceptance.conformance._schema_strategy import compile_schema
+from sms_acceptance.generation import compile_schema
 
 from .._shared_documents import RULES, shared_document
 from .conftest import SeedExample

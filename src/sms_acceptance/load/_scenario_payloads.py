@@ -18,8 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from sms_acceptance._request_rules import judge_request
-from sms_acceptance.conformance import MUTATIONS, valid_requests
-from sms_acceptance.conformance._strategies import send_at_values
+from sms_acceptance.generation import MUTATIONS, send_at_values, valid_requests
 
 from ._payloads import PreparedRequest, destinations_of, draw_examples, serialise
 

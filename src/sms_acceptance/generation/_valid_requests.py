@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance._schema_store import bundled_schema
-from sms_acceptance.conformance._schema_strategy import compile_schema
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
+from sms_acceptance.generation._schema_strategy import compile_schema
+from sms_acceptance.generation._texts import TEXT_FAMILIES, SmsText, sms_texts
 
 __all__ = ["drop_open_properties", "phone_numbers", "send_at_values", "valid_requests"]
 

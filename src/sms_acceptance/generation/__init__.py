@@ -1,0 +1,63 @@
+"""Request generation: what the suite sends, what Locust sends and what the benchmarks draw.
+
+Library work both the conformance suite and the load tests use, so it lives below both (neither
+imports the other). A pipeline in stages, each its own module:
+
+- `_schema_strategy`: a JSON Schema compiled once into a Hypothesis strategy (`compile_schema`).
+- `_texts`: SMS texts chosen for segmentation, by alphabet family and around part boundaries.
+- `_valid_requests`: clean requests (the oracle finds no violation and no OPEN case), drawn from
+  the bundled request schema with texts, numbers, `sendAt` and delivery windows overlaid.
+- `_mutations`: named mutations that break exactly one request rule (R1-R9).
+- `_fixed_requests`: the fixed valid requests every run sends (each optional field, each
+  concatenated alphabet family), derived from the schema and the seed.
+- `_seed_request`: the seed document's own request example and its smsCounts.
+
+Nothing here imports pytest, the suite or the load tests.
+"""
+
+from __future__ import annotations
+
+from sms_acceptance.generation._fixed_requests import (
+    RequestCase,
+    concatenated_text_requests,
+    optional_field_requests,
+)
+from sms_acceptance.generation._mutations import MUTATIONS, Mutation
+from sms_acceptance.generation._schema_strategy import UnsupportedSchemaError, compile_schema
+from sms_acceptance.generation._seed_request import SEED_SMS_COUNTS, seed_request
+from sms_acceptance.generation._texts import (
+    BOUNDARY_LENGTHS,
+    TEXT_FAMILIES,
+    SmsText,
+    boundary_texts,
+    sms_texts,
+)
+from sms_acceptance.generation._valid_requests import (
+    drop_open_properties,
+    phone_numbers,
+    send_at_values,
+    single_message,
+    valid_requests,
+)
+
+__all__ = [
+    "BOUNDARY_LENGTHS",
+    "MUTATIONS",
+    "SEED_SMS_COUNTS",
+    "TEXT_FAMILIES",
+    "Mutation",
+    "RequestCase",
+    "SmsText",
+    "UnsupportedSchemaError",
+    "boundary_texts",
+    "compile_schema",
+    "concatenated_text_requests",
+    "drop_open_properties",
+    "optional_field_requests",
+    "phone_numbers",
+    "seed_request",
+    "send_at_values",
+    "single_message",
+    "sms_texts",
+    "valid_requests",
+]
