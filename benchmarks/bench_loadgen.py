@@ -179,9 +179,7 @@ def _kit_work_in_isolation(body: bytes, rounds: int) -> dict[str, Any]:
 
         import orjson
 
-        from sms_acceptance.load._options import LoadOptions
-        from sms_acceptance.load._payloads import PreparedRequest
-        from sms_acceptance.load._run import LoadRun
+        from sms_acceptance.load import LoadOptions, LoadRun, PreparedRequest
     except ImportError as error:
         return {"skipped": str(error)}
     try:

@@ -53,9 +53,7 @@ LINEARITY_LIMIT = 1.5
 def _library_steps() -> dict[str, Callable[[dict[str, Any], dict[str, Any]], object]]:
     """Each step as a function of (request, response), or a one-line error if not there yet."""
     try:
-        from sms_acceptance._request_rules import judge_request
-        from sms_acceptance._segmentation import segment_count
-        from sms_acceptance._validation import fast_validator, schema_violations
+        from sms_acceptance import fast_validator, judge_request, schema_violations, segment_count
     except ImportError as error:
         raise BenchmarkError(f"a library module is not available yet ({error})") from None
     fast_request = fast_validator("request")

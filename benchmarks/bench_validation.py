@@ -63,8 +63,7 @@ def _validators() -> tuple[Check, Check, Callable[[object], int]]:
     try:
         import jsonschema
 
-        from sms_acceptance._schema_store import bundled_schema
-        from sms_acceptance._validation import fast_validator, schema_violations
+        from sms_acceptance import bundled_schema, fast_validator, schema_violations
     except ImportError as error:
         raise BenchmarkError(f"the validation module is not available yet ({error})") from None
     fast = fast_validator("response")

@@ -16,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._schema_store import SchemaName, bundled_schema
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import SchemaName, bundled_schema, schema_violations
 from sms_acceptance.generation import UnsupportedSchemaError, compile_schema
 
 _FEW = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

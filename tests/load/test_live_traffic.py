@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance.load._options import LoadOptions
-from sms_acceptance.load._payloads import PreparedRequest
-from sms_acceptance.load._run import LoadRun
+from sms_acceptance.load import LoadOptions, LoadRun, PreparedRequest
 from sms_acceptance.load._run_setup import (
     check_live_target,
     prepare_payloads,
@@ -63,7 +61,7 @@ def test_live_payloads_only_go_to_the_test_destinations() -> None:
 
 
 def test_live_budget_runs_out_after_max_messages_destinations() -> None:
-    from sms_acceptance._live_guard import LiveTrafficRefused
+    from sms_acceptance import LiveTrafficRefused
 
     run = live_run()
     check_live_target(run, "https://api.example.com")

@@ -8,16 +8,14 @@ import json
 import gevent
 import pytest
 
-from sms_acceptance._envelope import error_envelope
-from sms_acceptance.load._options import LoadOptions
+from sms_acceptance import error_envelope
+from sms_acceptance.load import LoadOptions, LoadRun, PreparedRequest
 from sms_acceptance.load._outcomes import (
     FailureKey,
     OutcomeBook,
     classify_error_status,
     transport_label,
 )
-from sms_acceptance.load._payloads import PreparedRequest
-from sms_acceptance.load._run import LoadRun
 
 SECRET = "App k3y-for-outcomes"
 VALID = PreparedRequest(b'{"messages":[]}', ("41793026727",), expect_rejection=False)

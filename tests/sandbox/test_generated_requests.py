@@ -13,10 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import judge_request
-from sms_acceptance._schema_store import bundled_schema
-from sms_acceptance._segmentation import segment_count
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import bundled_schema, judge_request, schema_violations, segment_count
 from sms_acceptance.generation import compile_schema
 
 from .conftest import Post

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+from sms_acceptance import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
 
 LIVE = "https://api.infobip.com"
 

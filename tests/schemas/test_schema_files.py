@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator, FormatChecker
 
+from sms_acceptance import fast_validator, schema_violations
 from sms_acceptance._schema_store import (
     SCHEMA_NAMES,
     SchemaName,
@@ -25,7 +26,6 @@ from sms_acceptance._schema_store import (
     schema_registry,
     schema_uri,
 )
-from sms_acceptance._validation import fast_validator, schema_violations
 from sms_acceptance.generation import compile_schema
 
 from .._shared_documents import RULES, shared_document

@@ -17,7 +17,7 @@ from sms_acceptance.conformance._exchange import (
     ReceivedResponse,
     TransportFailure,
 )
-from sms_acceptance.conformance._hypothesis_profiles import examples
+from sms_acceptance.conformance._hypothesis_profiles import examples, register_profiles
 from sms_acceptance.conformance._profile import VendorProfile, VendorProfileError, load_profile
 from sms_acceptance.conformance._requests import (
     SEED_SMS_COUNTS,
@@ -77,6 +77,7 @@ __all__ = [
     "load_profile",
     "optional_field_requests",
     "plain_request",
+    "register_profiles",
     "scheme_of",
     "seed_request",
     "seed_request_for",

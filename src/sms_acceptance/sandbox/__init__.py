@@ -8,13 +8,17 @@ Three ways to start it: `running_sandbox(config)` (a thread of this process, for
 
 from __future__ import annotations
 
-from ._app import create_app
+from ._app import REQUEST_LOGGER_NAME, create_app
+from ._command import AUTHORIZATION_ENV, READY_PREFIX
 from ._config import FAULT_STATUSES, FaultConfig, LatencyDistribution, SandboxConfig
 from ._process import SandboxProcess
 from ._serving import RunningSandbox, SandboxStartError, running_sandbox
 
 __all__ = [
+    "AUTHORIZATION_ENV",
     "FAULT_STATUSES",
+    "READY_PREFIX",
+    "REQUEST_LOGGER_NAME",
     "FaultConfig",
     "LatencyDistribution",
     "RunningSandbox",
