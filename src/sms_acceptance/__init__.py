@@ -85,11 +85,13 @@ if TYPE_CHECKING:
     )
     from .sandbox import (
         FaultConfig,
+        LoopbackServer,
         RunningSandbox,
         SandboxConfig,
         SandboxProcess,
         create_app,
         running_sandbox,
+        serve_on_loopback,
     )
 
 
@@ -148,6 +150,8 @@ _EXPORTS: dict[str, str] = {
     "SandboxProcess": "sandbox",
     "create_app": "sandbox",
     "running_sandbox": "sandbox",
+    "serve_on_loopback": "sandbox",
+    "LoopbackServer": "sandbox",
 }
 
 __all__ = [
@@ -168,6 +172,7 @@ __all__ = [
     "KnownStatus",
     "LiveTrafficGuard",
     "LiveTrafficRefused",
+    "LoopbackServer",
     "Mutation",
     "Redactor",
     "RequestVerdict",
@@ -202,6 +207,7 @@ __all__ = [
     "schema_violations",
     "seed_request",
     "segment_count",
+    "serve_on_loopback",
     "sms_texts",
     "transliterate_turkish",
     "valid_requests",

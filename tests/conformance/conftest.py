@@ -251,29 +251,3 @@ class RecordingApp:
                     if isinstance(destination, dict):
                         found.append(str(destination.get("to")))
         return found
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[int]:
-    """Serve an ASGI app with uvicorn on a free 127.0.0.1 port; yields the port."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="off", log_config=None, access_log=False, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(2000):
-        if server.started:
-            break
-        thread.join(0.005)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

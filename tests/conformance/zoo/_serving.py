@@ -2,7 +2,8 @@
 
 Every zoo server must be a real socket the suite (a separate pytest process) connects to, so that
 what the suite sees is what a vendor's server would do on the wire. Two kinds:
-- an ASGI app (the sandbox behind a bug) served by uvicorn;
+- an ASGI app (the sandbox behind a bug) served by uvicorn, the way the sandbox itself is
+  (`sms_acceptance.sandbox.serve_on_loopback`);
 - a raw asyncio connection handler, for the robustness bugs no HTTP framework would let us commit
   (hanging, dripping, resetting, garbage bytes).
 Each server gets its own port and thread, so tests stay independent under pytest-xdist.
@@ -12,54 +13,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 
-import uvicorn
 from starlette.types import ASGIApp
+
+from sms_acceptance.sandbox import bind_socket, serve_on_loopback
 
 _START_TIMEOUT_S = 10.0
 
 ConnectionHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
-def _loopback_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @contextlib.contextmanager
 def serve_asgi(app: ASGIApp) -> Iterator[str]:
-    """Serve `app` with uvicorn on a free loopback port; yields the base URL."""
-    sock = _loopback_socket()
-    port = sock.getsockname()[1]
+    """Serve `app` on a free loopback port the way the sandbox is served; yields the base URL."""
     # log_level critical: a broken server that raises (the non-ASCII bug) is expected to; its
-    # traceback belongs to the bug, not to the test output.
-    # A graceful shutdown bounded at 1 s: a stalled request must not hold the test up.
-    config = uvicorn.Config(
-        app, log_level="critical", access_log=False, lifespan="on", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"zoo-asgi-{port}", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + _START_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            raise RuntimeError(f"zoo server on port {port} did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    # traceback belongs to the bug, not to the test output. A graceful shutdown bounded at 1 s: a
+    # stalled request must not hold the test up.
+    with serve_on_loopback(
+        app, lifespan="on", log_level="critical", graceful_shutdown_s=1
+    ) as server:
+        yield server.base_url
 
 
 @contextlib.contextmanager
@@ -68,7 +43,7 @@ def serve_raw(handler: ConnectionHandler) -> Iterator[str]:
 
     On exit every open connection is cancelled, so a handler that hangs forever ends with the test.
     """
-    sock = _loopback_socket()
+    sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     loop = asyncio.new_event_loop()
     started = threading.Event()
