@@ -9,7 +9,6 @@ validator measured on them takes its success path, the path a healthy load run e
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sms_acceptance import seed_request
@@ -131,8 +130,3 @@ def response_for(request: dict[str, Any]) -> dict[str, Any]:
     if "bulkId" in request:
         response["bulkId"] = request["bulkId"]
     return response
-
-
-def encoded(document: object) -> bytes:
-    """Compact UTF-8 JSON, as a client sends it."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

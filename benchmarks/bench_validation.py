@@ -35,7 +35,8 @@ from benchmarks._output import (
     run_main,
     start_benchmark,
 )
-from benchmarks._payloads import SEED_RESPONSES, bulk_request, encoded, response_for
+from benchmarks._payloads import SEED_RESPONSES, bulk_request, response_for
+from sms_acceptance import encode_json
 
 NAME = "validation"
 GOAL_RATIO = 1 / 20
@@ -98,7 +99,7 @@ def main() -> int:
             raise BenchmarkError(
                 f"the {label} body is not valid: the benchmark would time failures"
             )
-        raw = encoded(body)
+        raw = encode_json(body)
         progress(f"{NAME}: {label} ({len(raw)} bytes), {rounds} rounds")
         samples = alternate(
             {

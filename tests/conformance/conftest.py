@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,89 +21,21 @@ import pytest
 
 from sms_acceptance.sandbox import SandboxConfig, running_sandbox
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ._suite_runner import REPO_ROOT, SuiteRun, once_per_session, run_suite
+
+__all__ = ["REPO_ROOT", "SECRET", "SuiteRun", "run_suite", "shared_run"]
+
 SECRET = "App c0nf0rmance-s3cret-4b1d6e9f0a2c"
-SUITE_TIMEOUT_S = 180
-
-
-@dataclass(frozen=True)
-class SuiteRun:
-    """A finished `pytest conformance` subprocess and what it wrote."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    report_dir: Path
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        data = json.loads((self.report_dir / "summary.json").read_text(encoding="utf-8"))
-        assert isinstance(data, dict)
-        return data
-
-    def check(self, name: str) -> dict[str, Any]:
-        found = next(c for c in self.summary["checks"] if c["name"] == name)
-        assert isinstance(found, dict)
-        return found
-
-    def failed_checks(self) -> set[str]:
-        return {c["name"] for c in self.summary["checks"] if c["verdict"] == "FAIL"}
-
-
-def run_suite(
-    *args: str,
-    report_dir: Path,
-    authorization: str | None = SECRET,
-    select: tuple[str, ...] = ("conformance",),
-    timeout: float = SUITE_TIMEOUT_S,
-) -> SuiteRun:
-    """`pytest conformance ARGS` in a subprocess from the checkout, bounded in time."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    environment.pop("SMS_ACCEPTANCE_AUTHORIZATION", None)
-    if authorization is not None:
-        environment["SMS_ACCEPTANCE_AUTHORIZATION"] = authorization
-    command = [
-        sys.executable, "-m", "pytest", *select, "-p", "no:cacheprovider",
-        "--report-dir", str(report_dir), *args,
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir)
 
 
 def shared_run(
     tmp_path_factory: pytest.TempPathFactory, key: str, run: Callable[[Path], SuiteRun]
 ) -> SuiteRun:
-    """`run` once per test session even under pytest-xdist: the first worker runs it (holding a
-    lock), the others read its outcome. Keeps the expensive whole-suite runs to one each."""
-    import fcntl
-
+    """`run` once per test session even under pytest-xdist (see `once_per_session`)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
-    shared = root / "conformance-shared-runs"
-    shared.mkdir(parents=True, exist_ok=True)
-    outcome = shared / f"{key}.json"
-    with (shared / f"{key}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not outcome.exists():
-            done = run(shared / key)
-            outcome.write_text(
-                json.dumps([done.returncode, done.stdout, done.stderr]), encoding="utf-8"
-            )
-    returncode, stdout, stderr = json.loads(outcome.read_text(encoding="utf-8"))
-    return SuiteRun(returncode, stdout, stderr, shared / key)
+    return once_per_session(root / "conformance-shared-runs", key, run)
 
 
 @pytest.fixture
@@ -114,6 +44,7 @@ def suite(tmp_path: Path) -> Callable[..., SuiteRun]:
 
     def run(*args: str, **kwargs: Any) -> SuiteRun:
         kwargs.setdefault("report_dir", tmp_path / "reports")
+        kwargs.setdefault("authorization", SECRET)
         return run_suite(*args, **kwargs)
 
     return run

@@ -73,7 +73,7 @@ def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> Sui
         return run_suite(
             "--base-url", broken_url, "--hypothesis-profile", "quick",
             "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked too
-            report_dir=report_dir,
+            report_dir=report_dir, authorization=SECRET,
         )  # fmt: skip
 
     return shared_run(tmp_path_factory, "broken-run", run)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
 from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME, Check
-from sms_acceptance.conformance._client import ConformanceClient, encode_json
+from sms_acceptance.conformance._client import ConformanceClient
 from sms_acceptance.conformance._evidence import CheckFailed, Failure
 from sms_acceptance.conformance._exchange import (
     BodyKind,
@@ -38,6 +38,7 @@ from sms_acceptance.generation import (
     SmsText,
     boundary_texts,
     concatenated_text_requests,
+    encode_json,
     optional_field_requests,
     seed_request,
     sms_texts,

@@ -11,6 +11,7 @@ imports the other). A pipeline in stages, each its own module:
 - `_fixed_requests`: the fixed valid requests every run sends (each optional field, each
   concatenated alphabet family), derived from the schema and the seed.
 - `_seed_request`: the seed document's own request example and its smsCounts.
+- `_encoding`: the bytes a request is sent as (`encode_json`).
 
 Nothing here imports pytest, the suite or the load tests.
 """
@@ -21,6 +22,7 @@ from sms_acceptance._lazy import lazy_exports
 
 TYPE_CHECKING = False  # not typing's: importing typing costs more than this whole module
 if TYPE_CHECKING:
+    from sms_acceptance.generation._encoding import encode_json
     from sms_acceptance.generation._fixed_requests import (
         RequestCase,
         concatenated_text_requests,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 # Where each public name lives (imported from there on first use: the seed request alone does
 # not load Hypothesis).
 _EXPORTS: dict[str, str] = {
+    "encode_json": "_encoding",
     "BOUNDARY_LENGTHS": "_texts",
     "MUTATIONS": "_mutations",
     "Mutation": "_mutations",
@@ -81,6 +84,7 @@ __all__ = [
     "compile_schema",
     "concatenated_text_requests",
     "drop_open_properties",
+    "encode_json",
     "optional_field_requests",
     "phone_numbers",
     "seed_request",
