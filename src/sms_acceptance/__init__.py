@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Redactor,
         redact_authorization,
     )
+    from ._reproduction import AUTHORIZATION_ENV, curl_command
     from ._request_rules import (
         RULE_LEVELS,
         RequestVerdict,
@@ -98,6 +99,8 @@ if TYPE_CHECKING:
 
 # Where each public name lives (imported from there on first use).
 _EXPORTS: dict[str, str] = {
+    "AUTHORIZATION_ENV": "_reproduction",
+    "curl_command": "_reproduction",
     "RULE_LEVELS": "_request_rules",
     "RequestVerdict": "_request_rules",
     "RuleViolation": "_request_rules",
@@ -157,6 +160,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AUTHORIZATION_ENV",
     "KNOWN_STATUSES",
     "MASK",
     "MUTATIONS",
@@ -191,6 +195,7 @@ __all__ = [
     "bundled_schema",
     "compile_schema",
     "create_app",
+    "curl_command",
     "encode_json",
     "error_envelope",
     "fast_validator",
