@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         sms_texts,
     )
     from sms_acceptance.generation._valid_requests import (
+        delivery_windows,
         drop_open_properties,
         phone_numbers,
         send_at_values,
@@ -61,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "boundary_texts": "_texts",
     "compile_schema": "_schema_strategy",
     "concatenated_text_requests": "_fixed_requests",
+    "delivery_windows": "_valid_requests",
     "drop_open_properties": "_valid_requests",
     "optional_field_requests": "_fixed_requests",
     "phone_numbers": "_valid_requests",
@@ -83,6 +85,7 @@ __all__ = [
     "boundary_texts",
     "compile_schema",
     "concatenated_text_requests",
+    "delivery_windows",
     "drop_open_properties",
     "encode_json",
     "optional_field_requests",
