@@ -14,7 +14,8 @@ import pytest
 
 from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 
-from .conftest import SECRET, RecordingApp, SuiteRun, wire_server
+from ._raw_server import wire_server
+from .conftest import SECRET, RecordingApp, SuiteRun
 
 
 def test_non_loopback_url_is_refused_before_any_connection(
