@@ -23,7 +23,6 @@ LIBRARIES = (
     "jsonschema",
     "jsonschema-rs",
     "hypothesis",
-    "hypothesis-jsonschema",
     "httpx",
     "starlette",
     "uvicorn",

@@ -9,30 +9,13 @@ validator measured on them takes its success path, the path a healthy load run e
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import yaml
+from sms_acceptance import seed_request
 
-from sms_acceptance._schema_store import schema_dir
-
-
-def _seed_request() -> dict[str, Any]:
-    """The seed document's request example (R10), as `schemas/openapi.yaml` carries it verbatim.
-
-    Read from the spec rather than held as a copy here, so the figures are always those of the
-    seed's own request. Not through `sms_acceptance.conformance.seed_request`: importing the
-    conformance package loads Hypothesis, which has no business in the in-process timings.
-    """
-    document = yaml.safe_load((schema_dir() / "openapi.yaml").read_text(encoding="utf-8"))
-    operation = document["paths"]["/sms/1/text/advanced"]["post"]
-    value = operation["requestBody"]["content"]["application/json"]["examples"]["seed"]["value"]
-    if not isinstance(value, dict):
-        raise TypeError("schemas/openapi.yaml: the seed request example is not an object")
-    return value
-
-
-SEED_REQUEST: dict[str, Any] = _seed_request()
+# The seed document's request example (R10): the figures are always those of the seed's own
+# request (`sms_acceptance.seed_request` reads it from `schemas/openapi.yaml` without Hypothesis).
+SEED_REQUEST: dict[str, Any] = seed_request()
 
 _PENDING_ENROUTE = {
     "groupId": 1,
@@ -147,8 +130,3 @@ def response_for(request: dict[str, Any]) -> dict[str, Any]:
     if "bulkId" in request:
         response["bulkId"] = request["bulkId"]
     return response
-
-
-def encoded(document: object) -> bytes:
-    """Compact UTF-8 JSON, as a client sends it."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

@@ -65,7 +65,7 @@ def _max_examples(profile: str) -> int:
     try:
         from hypothesis import settings
 
-        from sms_acceptance.conformance._hypothesis_profiles import register_profiles
+        from sms_acceptance.conformance import register_profiles
     except ImportError as error:
         raise BenchmarkError(f"the conformance suite is not importable ({error})") from None
     register_profiles()

@@ -66,10 +66,11 @@ from benchmarks._output import (
     start_benchmark,
     summary_cells,
 )
-from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES, encoded
+from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential, json_headers
 from benchmarks._window import Window, measure_window
 from benchmarks._wrk import write_script, wrk_argv
+from sms_acceptance import encode_json
 
 NAME = "loadgen"
 BARE = Path(__file__).with_name("locustfile_bare.py")
@@ -179,9 +180,7 @@ def _kit_work_in_isolation(body: bytes, rounds: int) -> dict[str, Any]:
 
         import orjson
 
-        from sms_acceptance.load._options import LoadOptions
-        from sms_acceptance.load._payloads import PreparedRequest
-        from sms_acceptance.load._run import LoadRun
+        from sms_acceptance.load import LoadOptions, LoadRun, PreparedRequest
     except ImportError as error:
         return {"skipped": str(error)}
     try:
@@ -228,7 +227,7 @@ def main() -> int:
     warmup = 2.0 if args.quick else 4.0
 
     credential = bench_credential()
-    request = encoded(SEED_REQUEST)
+    request = encode_json(SEED_REQUEST)
     with tempfile.TemporaryDirectory(prefix="sms-bench-loadgen-") as temp_name:
         temp = Path(temp_name)
         body_file = temp / "request.json"

@@ -40,10 +40,11 @@ from benchmarks._output import (
     start_benchmark,
     summary_cells,
 )
-from benchmarks._payloads import SEED_REQUEST, encoded
+from benchmarks._payloads import SEED_REQUEST
 from benchmarks._processes import ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
+from sms_acceptance import encode_json
 
 NAME = "sandbox"
 GOAL_RATIO = 0.5
@@ -57,7 +58,7 @@ def _varying_request() -> bytes:
     document["messages"][0]["destinations"][0]["messageId"] = f"MSG-{COUNTER_MARK}"
     for message in document["messages"]:
         message["text"] = f"{message['text']} #{COUNTER_MARK}"
-    return encoded(document)
+    return encode_json(document)
 
 
 def _checked(result: WrkResult, what: str) -> WrkResult:
@@ -202,7 +203,7 @@ def main() -> int:
 
     credential = bench_credential()
     headers = json_headers(credential)
-    request = encoded(SEED_REQUEST)
+    request = encode_json(SEED_REQUEST)
     with tempfile.TemporaryDirectory(prefix="sms-bench-sandbox-") as temp_name:
         temp = Path(temp_name)
         with sandbox_process(temp, credential) as sandbox:

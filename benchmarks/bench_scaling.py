@@ -41,9 +41,10 @@ from benchmarks._output import (
     run_main,
     start_benchmark,
 )
-from benchmarks._payloads import bulk_request, encoded, response_for
+from benchmarks._payloads import bulk_request, response_for
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._wrk import run_wrk
+from sms_acceptance import encode_json
 
 NAME = "scaling"
 SIZES = (1, 10, 100, 1000)
@@ -53,9 +54,7 @@ LINEARITY_LIMIT = 1.5
 def _library_steps() -> dict[str, Callable[[dict[str, Any], dict[str, Any]], object]]:
     """Each step as a function of (request, response), or a one-line error if not there yet."""
     try:
-        from sms_acceptance._request_rules import judge_request
-        from sms_acceptance._segmentation import segment_count
-        from sms_acceptance._validation import fast_validator, schema_violations
+        from sms_acceptance import fast_validator, judge_request, schema_violations, segment_count
     except ImportError as error:
         raise BenchmarkError(f"a library module is not available yet ({error})") from None
     fast_request = fast_validator("request")
@@ -133,7 +132,7 @@ def main() -> int:
                 seconds[step][size].append(seconds_per_call(call, budget_s=budget))
     if not args.skip_sandbox:
         seconds["sandbox end to end (wrk, 1 connection)"] = _sandbox_seconds_per_request(
-            {size: encoded(request) for size, request in requests.items()},
+            {size: encode_json(request) for size, request in requests.items()},
             rounds,
             duration=2 if args.quick else 4,
         )

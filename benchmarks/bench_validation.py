@@ -35,7 +35,8 @@ from benchmarks._output import (
     run_main,
     start_benchmark,
 )
-from benchmarks._payloads import SEED_RESPONSES, bulk_request, encoded, response_for
+from benchmarks._payloads import SEED_RESPONSES, bulk_request, response_for
+from sms_acceptance import encode_json
 
 NAME = "validation"
 GOAL_RATIO = 1 / 20
@@ -63,8 +64,7 @@ def _validators() -> tuple[Check, Check, Callable[[object], int]]:
     try:
         import jsonschema
 
-        from sms_acceptance._schema_store import bundled_schema
-        from sms_acceptance._validation import fast_validator, schema_violations
+        from sms_acceptance import bundled_schema, fast_validator, schema_violations
     except ImportError as error:
         raise BenchmarkError(f"the validation module is not available yet ({error})") from None
     fast = fast_validator("response")
@@ -99,7 +99,7 @@ def main() -> int:
             raise BenchmarkError(
                 f"the {label} body is not valid: the benchmark would time failures"
             )
-        raw = encoded(body)
+        raw = encode_json(body)
         progress(f"{NAME}: {label} ({len(raw)} bytes), {rounds} rounds")
         samples = alternate(
             {

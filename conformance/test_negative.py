@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import RULE_LEVELS, judge_request
+from sms_acceptance import RULE_LEVELS, judge_request
 from sms_acceptance.conformance import (
     MUTATIONS,
     ConformanceClient,

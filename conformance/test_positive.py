@@ -1,6 +1,6 @@
 """Valid requests are accepted and answered as the document says (R10-R13, S1-S13, A5).
 
-Requests are generated from the request schema (hypothesis-jsonschema), with texts, numbers and
+Requests are generated from the request schema (Hypothesis strategies), with texts, numbers and
 dates overlaid, and kept clear of every OPEN case by the request oracle. Because a few examples
 may or may not carry a given field, every profile also sends a fixed set derived from the schema
 and the seed: each optional field with each value the seed shows (both booleans, every closed

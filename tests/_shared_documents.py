@@ -1,24 +1,33 @@
-"""Where the project's tests read the workspace's shared documents from.
+"""The workspace's shared documents and the repository's copies of them.
 
-The seed (the endpoint's document) and `rules.md` live in the workspace's `../shared/`, the
-origin of everything the kit checks. A clone anywhere else has no such folder, so a copy of each
-is committed under `tests/shared/`: the tests read the workspace's own when it is there and the
-copy otherwise, and `test_shared_documents.py` fails when the two differ, so the copy can never
-quietly fall behind its origin.
+The contract (`rules.md`), the provider's facts (`provider-facts.md`) and the seed (the endpoint's
+document) originate in the workspace's `../shared/`. A clone anywhere else has no such folder, so
+the repository carries a copy of each: the contract and the facts under `docs/` (where the README
+and the code cite them), the seed under `tests/shared/`. The tests read the copies, and
+`test_shared_documents.py` fails when a copy differs from its origin (when the origin is here), so
+a copy can never quietly fall behind.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-WORKSPACE_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-COMMITTED_COPY = Path(__file__).resolve().parent / "shared"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+WORKSPACE_SHARED = REPO_ROOT.parent / "shared"
 
+# Paths relative to the workspace's `../shared/`.
 SEED = Path("seeds") / "000_809e94f339d18fb5.txt"
 RULES = Path("reference") / "rules.md"
+PROVIDER_FACTS = Path("reference") / "provider-facts.md"
+
+#: Where the repository keeps its copy of each shared document.
+COMMITTED_COPIES: dict[Path, Path] = {
+    SEED: REPO_ROOT / "tests" / "shared" / SEED,
+    RULES: REPO_ROOT / "docs" / "rules.md",
+    PROVIDER_FACTS: REPO_ROOT / "docs" / "provider-facts.md",
+}
 
 
 def shared_document(relative: Path) -> Path:
-    """The workspace's own document if the workspace has one, else the committed copy."""
-    original = WORKSPACE_SHARED / relative
-    return original if original.is_file() else COMMITTED_COPY / relative
+    """The repository's copy of a shared document (equal to its origin: see the test)."""
+    return COMMITTED_COPIES[relative]

@@ -17,7 +17,7 @@ UNAUTHORIZED = "UNAUTHORIZED"
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 GENERAL_ERROR = "GENERAL_ERROR"
 
-#: The provider's own (messageId, text) for each status it documents (provider-facts §3.2).
+#: The provider's own (messageId, text) for each status it documents (docs/provider-facts.md §3.2).
 STANDARD_ERRORS: Mapping[int, tuple[str, str]] = MappingProxyType(
     {
         400: (BAD_REQUEST, "Bad request"),

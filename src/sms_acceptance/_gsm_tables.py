@@ -5,7 +5,7 @@
 Written from the standard (section 6.2.1 default alphabet, 6.2.1.1 its extension table, annex A.2
 national single-shift tables, annex A.3 national locking-shift tables) for the three languages an
 Infobip-compatible API accepts in ``language.languageCode``: Turkish, Spanish and Portuguese
-(provider-facts.md section 7.1). PyPI ``gsm0338`` carries only the default and Spanish tables,
+(docs/provider-facts.md section 7.1). PyPI ``gsm0338`` carries only the default and Spanish tables,
 so we keep our own.
 
 A locking-shift table replaces the default alphabet for the whole message: 128 positions, one septet

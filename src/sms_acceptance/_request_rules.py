@@ -7,7 +7,7 @@ really is invalid (or valid, or OPEN) before it blames a server for its answer.
 The schema says what a client may send; every failing constraint carries an ``x-rule``. A failure
 tagged ``OPEN`` is a documented limit the contract leaves open, so it becomes an OPEN case, not a
 violation. Rules the schema cannot express (R7 window length, R8 real dates and the 180-day
-horizon, and the OPEN cases of rules.md that depend on the whole request) are checked here.
+horizon, and the OPEN cases of docs/rules.md that depend on the whole request) are checked here.
 
 Speed matters (the sandbox calls this on every request, the load generator on every payload it
 prepares): a body the fast validator accepts skips the reference validator, which only runs to

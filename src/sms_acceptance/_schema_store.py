@@ -165,7 +165,7 @@ def bundled_schema(name: SchemaName) -> dict[str, Any]:
     """The schema made self-contained: the other files' definitions copied under local ``$defs``.
 
     Every ``$ref`` in the result is local (``#`` or ``#/$defs/...``), which is what
-    hypothesis-jsonschema (it cannot follow references to other documents) and jsonschema-rs
+    the request generator (it resolves local references only) and jsonschema-rs
     consume. Annotations (``description``, ``x-rule``, ``x-source``) are kept. Cached: treat it
     as read-only, ``copy.deepcopy`` it before changing anything.
     """

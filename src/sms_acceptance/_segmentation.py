@@ -1,6 +1,6 @@
 # ruff: noqa: RUF001, RUF002
 # (Turkish dotless i and Greek capitals are the subject here, not look-alike typos.)
-"""How many SMS segments a text becomes: rules C1-C5 of ``rules.md`` (what ``smsCount`` must be).
+"""How many SMS segments a text becomes: rules C1-C5 of ``docs/rules.md`` (``smsCount``).
 
 The sandbox answers ``calibrated`` (the provider's own choice, as far as its documents show it);
 the suite accepts any count in ``[fewest, most]`` (S12), because where the provider's documents

@@ -1,4 +1,4 @@
-"""The provider's status groups and (groupId, id) pairs (provider-facts §5.1, §5.2).
+"""The provider's status groups and (groupId, id) pairs (docs/provider-facts.md §5.1, §5.2).
 
 S9 compares a response's status with this table by ids only: names drifted over the years
 (provider-facts §8 item 9), so ``groupName`` is checked against the group's accepted names and

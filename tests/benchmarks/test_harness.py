@@ -19,6 +19,8 @@ from types import ModuleType
 
 import pytest
 
+from sms_acceptance import encode_json
+
 Loader = Callable[[str], ModuleType]
 
 
@@ -233,7 +235,7 @@ def test_counting_sandbox_counts_each_request_by_status_class(
     )
     with server:
         url = server.base_url + sandbox.ENDPOINT_PATH
-        seed = bench_module("_payloads").encoded(bench_module("_payloads").SEED_REQUEST)
+        seed = encode_json(bench_module("_payloads").SEED_REQUEST)
         assert sandbox.post(url, seed, credential)[0] == 200
         assert sandbox.post(url, b"{}", "App wrong")[0] == 401
         with urllib.request.urlopen(server.base_url + "/__bench__/count", timeout=10) as answer:

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,89 +17,21 @@ import pytest
 
 from sms_acceptance.sandbox import SandboxConfig, running_sandbox
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ._suite_runner import REPO_ROOT, SuiteRun, once_per_session, run_suite
+
+__all__ = ["REPO_ROOT", "SECRET", "SuiteRun", "run_suite", "shared_run"]
+
 SECRET = "App c0nf0rmance-s3cret-4b1d6e9f0a2c"
-SUITE_TIMEOUT_S = 180
-
-
-@dataclass(frozen=True)
-class SuiteRun:
-    """A finished `pytest conformance` subprocess and what it wrote."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    report_dir: Path
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        data = json.loads((self.report_dir / "summary.json").read_text(encoding="utf-8"))
-        assert isinstance(data, dict)
-        return data
-
-    def check(self, name: str) -> dict[str, Any]:
-        found = next(c for c in self.summary["checks"] if c["name"] == name)
-        assert isinstance(found, dict)
-        return found
-
-    def failed_checks(self) -> set[str]:
-        return {c["name"] for c in self.summary["checks"] if c["verdict"] == "FAIL"}
-
-
-def run_suite(
-    *args: str,
-    report_dir: Path,
-    authorization: str | None = SECRET,
-    select: tuple[str, ...] = ("conformance",),
-    timeout: float = SUITE_TIMEOUT_S,
-) -> SuiteRun:
-    """`pytest conformance ARGS` in a subprocess from the checkout, bounded in time."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    environment.pop("SMS_ACCEPTANCE_AUTHORIZATION", None)
-    if authorization is not None:
-        environment["SMS_ACCEPTANCE_AUTHORIZATION"] = authorization
-    command = [
-        sys.executable, "-m", "pytest", *select, "-p", "no:cacheprovider",
-        "--report-dir", str(report_dir), *args,
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir)
 
 
 def shared_run(
     tmp_path_factory: pytest.TempPathFactory, key: str, run: Callable[[Path], SuiteRun]
 ) -> SuiteRun:
-    """`run` once per test session even under pytest-xdist: the first worker runs it (holding a
-    lock), the others read its outcome. Keeps the expensive whole-suite runs to one each."""
-    import fcntl
-
+    """`run` once per test session even under pytest-xdist (see `once_per_session`)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
-    shared = root / "conformance-shared-runs"
-    shared.mkdir(parents=True, exist_ok=True)
-    outcome = shared / f"{key}.json"
-    with (shared / f"{key}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not outcome.exists():
-            done = run(shared / key)
-            outcome.write_text(
-                json.dumps([done.returncode, done.stdout, done.stderr]), encoding="utf-8"
-            )
-    returncode, stdout, stderr = json.loads(outcome.read_text(encoding="utf-8"))
-    return SuiteRun(returncode, stdout, stderr, shared / key)
+    return once_per_session(root / "conformance-shared-runs", key, run)
 
 
 @pytest.fixture
@@ -114,6 +40,7 @@ def suite(tmp_path: Path) -> Callable[..., SuiteRun]:
 
     def run(*args: str, **kwargs: Any) -> SuiteRun:
         kwargs.setdefault("report_dir", tmp_path / "reports")
+        kwargs.setdefault("authorization", SECRET)
         return run_suite(*args, **kwargs)
 
     return run
@@ -124,93 +51,6 @@ def sandbox_url() -> Iterator[str]:
     """The reference sandbox, accepting `SECRET`."""
     with running_sandbox(SandboxConfig(authorization=SECRET)) as sandbox:
         yield sandbox.base_url
-
-
-Handler = Callable[[socket.socket], None]
-
-
-@dataclass
-class WireServer:
-    """A raw TCP server on 127.0.0.1 whose every connection is given to `handler`."""
-
-    handler: Handler
-    listener: socket.socket = field(init=False)
-    connections: int = 0
-    received: list[bytes] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-
-    def serve(self) -> None:
-        self.listener.settimeout(0.2)
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
-
-    def _handle(self, connection: socket.socket) -> None:
-        with connection:
-            connection.settimeout(30)
-            try:
-                self.received.append(read_request(connection))
-                self.handler(connection)
-            except OSError:
-                pass
-
-
-def read_request(connection: socket.socket) -> bytes:
-    """One HTTP request's bytes (headers, then Content-Length bytes of body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip())
-    while len(body) < length:
-        chunk = connection.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return head + b"\r\n\r\n" + body
-
-
-@contextmanager
-def wire_server(handler: Handler) -> Iterator[WireServer]:
-    """A misbehaving server for the duration of the block."""
-    server = WireServer(handler)
-    server.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.listener.bind(("127.0.0.1", 0))
-    server.listener.listen(64)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server._stop.set()
-        thread.join(2)
-        server.listener.close()
-
-
-def http_response(status: int, body: bytes, content_type: str = "application/json") -> bytes:
-    """A complete HTTP/1.1 answer that closes the connection."""
-    return (
-        f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-    ).encode("ascii") + body
 
 
 class RecordingApp:
@@ -251,29 +91,3 @@ class RecordingApp:
                     if isinstance(destination, dict):
                         found.append(str(destination.get("to")))
         return found
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[int]:
-    """Serve an ASGI app with uvicorn on a free 127.0.0.1 port; yields the port."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="off", log_config=None, access_log=False, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(2000):
-        if server.started:
-            break
-        thread.join(0.005)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()

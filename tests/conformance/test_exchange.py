@@ -35,7 +35,8 @@ from sms_acceptance.conformance import (
     _http11,
 )
 
-from .conftest import SECRET, http_response, read_request, wire_server
+from ._raw_server import http_response, read_request, wire_server
+from .conftest import SECRET
 
 TIMEOUT = 1.0
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance.sandbox import SandboxConfig, create_app
+from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 
-from .conftest import REPO_ROOT, SECRET, SuiteRun, run_suite, serving, shared_run
+from .conftest import REPO_ROOT, SECRET, SuiteRun, run_suite, shared_run
 
 pytestmark = pytest.mark.slow
 
@@ -62,8 +62,8 @@ class DropsClientBulkId:
 @pytest.fixture(scope="module")
 def broken_url() -> Iterator[str]:
     app = DropsClientBulkId(create_app(SandboxConfig(authorization=SECRET)))
-    with serving(app) as port:
-        yield f"http://127.0.0.1:{port}"
+    with serve_on_loopback(app, log_level="error") as server:
+        yield server.base_url
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> Sui
         return run_suite(
             "--base-url", broken_url, "--hypothesis-profile", "quick",
             "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked too
-            report_dir=report_dir,
+            report_dir=report_dir, authorization=SECRET,
         )  # fmt: skip
 
     return shared_run(tmp_path_factory, "broken-run", run)

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._request_rules import judge_request
-from sms_acceptance._segmentation import segment_count
+from sms_acceptance import judge_request, segment_count
 from sms_acceptance.conformance import (
     TEXT_FAMILIES,
     concatenated_text_requests,

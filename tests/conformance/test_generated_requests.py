@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import judge_request
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import judge_request, schema_violations
 from sms_acceptance.conformance import (
     MUTATIONS,
     TEXT_FAMILIES,

@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_acceptance.sandbox import SandboxConfig, create_app
+from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 
-from .conftest import SECRET, RecordingApp, SuiteRun, serving, wire_server
+from ._raw_server import wire_server
+from .conftest import SECRET, RecordingApp, SuiteRun
 
 
 def test_non_loopback_url_is_refused_before_any_connection(
@@ -44,9 +45,9 @@ def test_allowed_live_run_sends_only_to_test_numbers_within_the_budget(
     suite: Callable[..., SuiteRun],
 ) -> None:
     app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
-    with serving(app) as port:
+    with serve_on_loopback(app, log_level="error") as server:
         run = suite(
-            "--base-url", f"http://127.1:{port}", "--allow-live-traffic",
+            "--base-url", f"http://127.1:{server.port}", "--allow-live-traffic",
             "--test-destination", "41790000001", "--test-destination", "41790000002",
             "--max-messages", "7", "--hypothesis-profile", "quick",
         )  # fmt: skip
@@ -104,7 +105,8 @@ def test_a_live_run_on_two_xdist_workers_stays_within_one_budget(
     suite: Callable[..., SuiteRun],
 ) -> None:
     app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
-    with serving(app) as port:
+    with serve_on_loopback(app) as server:
+        port = server.port
         run = suite(
             "--base-url", f"http://127.1:{port}", "--allow-live-traffic",
             "--test-destination", "41790000001", "--max-messages", "3",

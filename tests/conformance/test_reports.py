@@ -15,7 +15,7 @@ import pytest
 
 from sms_acceptance.conformance import CHECKS
 
-from .conftest import SuiteRun, run_suite, shared_run
+from .conftest import SECRET, SuiteRun, run_suite, shared_run
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,9 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     return shared_run(
         tmp_path_factory,
         "sandbox-run",
-        lambda report_dir: run_suite("--hypothesis-profile", "quick", report_dir=report_dir),
+        lambda report_dir: run_suite(
+            "--hypothesis-profile", "quick", report_dir=report_dir, authorization=SECRET
+        ),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from sms_acceptance._redaction import Redactor
+from sms_acceptance import Redactor
 from sms_acceptance.conformance import CONFIGURED, NO_AUTH, AuthHeader
 from sms_acceptance.conformance._evidence import curl_command
 from sms_acceptance.conformance._exchange import (

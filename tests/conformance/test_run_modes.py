@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from sms_acceptance.conformance import CHECKS
-from sms_acceptance.sandbox import SandboxConfig, create_app
+from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 
-from .conftest import SECRET, RecordingApp, SuiteRun, serving
+from .conftest import SECRET, RecordingApp, SuiteRun
 
 pytestmark = pytest.mark.slow
 
@@ -111,8 +111,8 @@ def test_level_must_passes_a_server_that_breaks_only_a_should_rule(
     suite: Callable[..., SuiteRun], tmp_path: Path
 ) -> None:
     app = _InvalidArgumentEnvelope(create_app(SandboxConfig(authorization=SECRET)))
-    with serving(app) as port:
-        base = ("--base-url", f"http://127.0.0.1:{port}", "--hypothesis-profile", "quick")
+    with serve_on_loopback(app, log_level="error") as server:
+        base = ("--base-url", server.base_url, "--hypothesis-profile", "quick")
         default = suite(*base, "-k", "R2-messages", report_dir=tmp_path / "default")
         must = suite(*base, "-k", "R2-messages", "--level", "must", report_dir=tmp_path / "must")
     assert default.returncode == 1
@@ -137,9 +137,9 @@ def test_the_same_seed_sends_the_same_requests(
     sent: list[list[object]] = []
     for attempt in ("first", "second"):
         app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
-        with serving(app) as port:
+        with serve_on_loopback(app, log_level="error") as server:
             run = suite(
-                "--base-url", f"http://127.0.0.1:{port}", "--hypothesis-profile", "quick",
+                "--base-url", server.base_url, "--hypothesis-profile", "quick",
                 "--hypothesis-seed", "20261125", "-k", "R13_generated or S12_sms_count_matches",
                 report_dir=tmp_path / attempt,
             )  # fmt: skip

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import pytest
 
-from .conftest import SuiteRun, wire_server
+from ._raw_server import wire_server
+from .conftest import SuiteRun
 
 pytestmark = pytest.mark.slow
 

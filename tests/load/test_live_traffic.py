@@ -14,17 +14,15 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance.load._options import LoadOptions
-from sms_acceptance.load._payloads import PreparedRequest
-from sms_acceptance.load._run import LoadRun
+from sms_acceptance.load import LoadOptions, LoadRun, PreparedRequest
 from sms_acceptance.load._run_setup import (
     check_live_target,
     live_guard_for,
     prepare_payloads,
     send_run_to_workers,
 )
-from sms_acceptance.sandbox import SandboxConfig, create_app
-from tests.conformance.conftest import RecordingApp, serving
+from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
+from tests.conformance.conftest import RecordingApp
 from tests.load.conftest import SECRET, RunLocust
 
 TEST_NUMBERS = ["4915100000001", "4915100000002"]
@@ -83,7 +81,7 @@ def test_live_payloads_only_go_to_the_test_destinations() -> None:
 
 
 def test_live_budget_runs_out_after_max_messages_destinations() -> None:
-    from sms_acceptance._live_guard import LiveTrafficRefused
+    from sms_acceptance import LiveTrafficRefused
 
     run = live_run()
     check_live_target(run, "https://api.example.com")
@@ -136,7 +134,8 @@ def test_the_master_grants_whole_requests_from_one_budget() -> None:
 @pytest.mark.slow
 def test_the_budget_holds_across_two_worker_processes(run_locust: RunLocust) -> None:
     app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
-    with serving(app) as port:
+    with serve_on_loopback(app) as server:
+        port = server.port
         run = run_locust(
             "--host", f"http://127.1:{port}", "--allow-live-traffic",
             "--test-destination", TEST_NUMBERS[0], "--test-destination", TEST_NUMBERS[1],

@@ -82,7 +82,7 @@ def test_injected_503s_fail_error_rate_with_exit_3_and_name_the_envelope(
         "503 SERVICE_UNAVAILABLE",
     )
     assert 0.02 < top["share_of_requests"] < 0.09
-    assert "Authorization: App ***" in top["first_example"]["reproduce"]
+    assert '"Authorization: $SMS_ACCEPTANCE_AUTHORIZATION"' in top["first_example"]["reproduce"]
     assert "503 SERVICE_UNAVAILABLE" in run.stderr
     assert_no_credential_anywhere(run)
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sms_acceptance._request_rules import judge_request
+from sms_acceptance import judge_request
 from sms_acceptance.load import (
     bulk_payloads,
     invalid_payloads,

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sms_acceptance.sandbox._command import AUTHORIZATION_ENV, READY_PREFIX
+from sms_acceptance.sandbox import AUTHORIZATION_ENV, READY_PREFIX
 
 from .conftest import ENDPOINT, read_line_within
 

@@ -12,17 +12,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 
-from sms_acceptance._request_rules import judge_request
-from sms_acceptance._schema_store import bundled_schema
-from sms_acceptance._segmentation import segment_count
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import bundled_schema, judge_request, schema_violations, segment_count
+from sms_acceptance.generation import compile_schema
 
 from .conftest import Post
 
-# hypothesis-jsonschema needs about half a second per request drawn from this schema (measured
-# here): a handful of examples, marked slow.
+# Every request the schema allows (optional and OPEN properties included), drawn from the schema
+# compiler; each one is a real exchange with the sandbox: a handful of examples, marked slow.
 
 GENERATED = settings(
     max_examples=15,
@@ -36,7 +33,7 @@ GENERATED = settings(
     database=None,
 )
 
-requests = from_schema(bundled_schema("request"))
+requests = compile_schema(bundled_schema("request"))
 
 
 def destinations(request: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,9 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sms_acceptance.sandbox import SandboxConfig, running_sandbox
-from sms_acceptance.sandbox._app import REQUEST_LOGGER_NAME
-from sms_acceptance.sandbox._command import AUTHORIZATION_ENV, READY_PREFIX
+from sms_acceptance.sandbox import (
+    AUTHORIZATION_ENV,
+    READY_PREFIX,
+    REQUEST_LOGGER_NAME,
+    SandboxConfig,
+    running_sandbox,
+)
 
 from .conftest import ENDPOINT, read_line_within
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._request_rules import judge_request
+from sms_acceptance import judge_request
 
 from .conftest import Post
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sms_acceptance._redaction import Redactor, redact_authorization
+from sms_acceptance import Redactor, redact_authorization
 
 KEY = "003026bbc133714df1834b8638bb496e-8f4b3d9a"
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import schema_violations
 
 from .conftest import CREDENTIAL, ENDPOINT, seed_curl_body, seed_curl_headers
 

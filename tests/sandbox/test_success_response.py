@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._segmentation import segment_count
-from sms_acceptance._status_table import STATUS_GROUPS, is_known_status
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import STATUS_GROUPS, is_known_status, schema_violations, segment_count
 from sms_acceptance.sandbox import _statuses
 
 from .conftest import Post

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._schema_store import SchemaName
-from sms_acceptance._validation import SchemaViolation, fast_validator, json_path, schema_violations
+from sms_acceptance import SchemaName, SchemaViolation, fast_validator, json_path, schema_violations
 
 _STATUS: dict[str, Any] = {
     "groupId": 1,

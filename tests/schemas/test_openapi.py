@@ -10,8 +10,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from sms_acceptance._schema_store import SCHEMA_NAMES, load_schema, schema_dir, schema_registry
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import SCHEMA_NAMES, load_schema, schema_dir, schema_registry, schema_violations
 
 from .conftest import SeedExample
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._request_rules import RequestVerdict, RuleViolation, judge_request
+from sms_acceptance import RequestVerdict, RuleViolation, judge_request
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 M = "$.messages[0]"

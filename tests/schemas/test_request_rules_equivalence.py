@@ -26,15 +26,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import (
+from sms_acceptance import (
     RULE_LEVELS,
     RequestVerdict,
     RuleViolation,
+    fast_validator,
+    json_path,
     judge_request,
+    load_schema,
+    path_order,
+    schema_violations,
+    segment_count,
 )
-from sms_acceptance._schema_store import load_schema
-from sms_acceptance._segmentation import segment_count
-from sms_acceptance._validation import fast_validator, json_path, path_order, schema_violations
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import RULE_LEVELS, RequestVerdict, judge_request
-from sms_acceptance._validation import fast_validator, schema_violations
+from sms_acceptance import (
+    RULE_LEVELS,
+    RequestVerdict,
+    fast_validator,
+    judge_request,
+    schema_violations,
+)
 
 _SETTINGS = settings(
     max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

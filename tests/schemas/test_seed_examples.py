@@ -10,8 +10,7 @@ from collections import Counter
 
 import pytest
 
-from sms_acceptance._schema_store import SchemaName
-from sms_acceptance._validation import fast_validator, schema_violations
+from sms_acceptance import SchemaName, fast_validator, schema_violations
 
 from .conftest import SeedExample
 

@@ -6,20 +6,18 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._envelope import (
-    STANDARD_ERRORS,
-    ErrorEnvelope,
-    error_envelope,
-    parse_error_envelope,
-)
-from sms_acceptance._status_table import (
+from sms_acceptance import (
     KNOWN_STATUSES,
+    STANDARD_ERRORS,
     STATUS_GROUPS,
     STATUS_ROWS,
+    ErrorEnvelope,
+    error_envelope,
     group_name_matches,
     is_known_status,
+    parse_error_envelope,
+    schema_violations,
 )
-from sms_acceptance._validation import schema_violations
 
 
 def test_S9_groups_are_the_six_of_the_provider() -> None:

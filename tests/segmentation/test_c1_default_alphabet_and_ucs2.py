@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from sms_acceptance._segmentation import SegmentCount, segment_count
+from sms_acceptance import SegmentCount, segment_count
 
 EMOJI = "\U0001f600"  # outside the BMP: a surrogate pair, two UTF-16 units
 

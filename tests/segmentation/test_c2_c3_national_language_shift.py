@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_acceptance._segmentation import SegmentCount, segment_count
+from sms_acceptance import SegmentCount, segment_count
 
 TR_SEED = (
     "Artık Ulusal Dil Tanımlayıcısı ile Türkçe karakterli smslerinizi rahatlıkla iletebilirsiniz."

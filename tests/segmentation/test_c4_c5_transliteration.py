@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_acceptance._segmentation import SegmentCount, segment_count, transliterate_turkish
+from sms_acceptance import SegmentCount, segment_count, transliterate_turkish
 
 GREEK_155 = (
     "Καλημέρα σας! Αυτό είναι ένα δοκιμαστικό μήνυμα στα ελληνικά, για να δούμε πόσα τμήματα "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_acceptance._segmentation import segment_count
+from sms_acceptance import segment_count
 
 PREVIEW_ENGLISH = "Let's see how many characters remain unused in this message."
 PREVIEW_TURKISH = (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._segmentation import SegmentCount, segment_count
+from sms_acceptance import SegmentCount, segment_count
 
 NOT_STRINGS: list[Any] = [{"languageCode": "TR"}, ["TR"], 5, True]
 

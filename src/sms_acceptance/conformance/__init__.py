@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
 from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME, Check
-from sms_acceptance.conformance._client import ConformanceClient, encode_json
-from sms_acceptance.conformance._coverage import (
-    RequestCase,
-    concatenated_text_requests,
-    optional_field_requests,
-)
+from sms_acceptance.conformance._client import ConformanceClient
 from sms_acceptance.conformance._evidence import CheckFailed, Failure
 from sms_acceptance.conformance._exchange import (
     BodyKind,
@@ -22,8 +17,7 @@ from sms_acceptance.conformance._exchange import (
     ReceivedResponse,
     TransportFailure,
 )
-from sms_acceptance.conformance._hypothesis_profiles import examples
-from sms_acceptance.conformance._mutations import MUTATIONS, Mutation
+from sms_acceptance.conformance._hypothesis_profiles import examples, register_profiles
 from sms_acceptance.conformance._profile import VendorProfile, VendorProfileError, load_profile
 from sms_acceptance.conformance._requests import (
     SEED_SMS_COUNTS,
@@ -36,9 +30,20 @@ from sms_acceptance.conformance._requests import (
     text_request,
     texts_request,
 )
-from sms_acceptance.conformance._seed_request import seed_request
-from sms_acceptance.conformance._strategies import valid_requests
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, boundary_texts, sms_texts
+from sms_acceptance.generation import (
+    MUTATIONS,
+    TEXT_FAMILIES,
+    Mutation,
+    RequestCase,
+    SmsText,
+    boundary_texts,
+    concatenated_text_requests,
+    encode_json,
+    optional_field_requests,
+    seed_request,
+    sms_texts,
+    valid_requests,
+)
 
 __all__ = [
     "CHECKS",
@@ -73,6 +78,7 @@ __all__ = [
     "load_profile",
     "optional_field_requests",
     "plain_request",
+    "register_profiles",
     "scheme_of",
     "seed_request",
     "seed_request_for",

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sms_acceptance._redaction import redact_authorization
+from sms_acceptance._reproduction import AUTHORIZATION_ENV, AUTHORIZATION_FROM_ENV
 
 __all__ = ["AUTH_ENV_VAR", "CONFIGURED", "NO_AUTH", "AuthHeader"]
 
-AUTH_ENV_VAR = "SMS_ACCEPTANCE_AUTHORIZATION"
+AUTH_ENV_VAR = AUTHORIZATION_ENV
 
 AuthKind = Literal["configured", "none", "literal", "configured_key"]
 
@@ -63,7 +64,7 @@ class AuthHeader:
         if self.kind == "none":
             return None
         if self.kind == "configured":
-            return f'-H "Authorization: ${AUTH_ENV_VAR}"'
+            return AUTHORIZATION_FROM_ENV
         if self.kind == "configured_key":
             # POSIX `${VAR#* }` drops the scheme word: the key alone, under another scheme.
             return f'-H "Authorization: {_shell_double(self.scheme)} ${{{AUTH_ENV_VAR}#* }}"'

@@ -26,13 +26,9 @@ from sms_acceptance.conformance._verify import (
     Verification,
     verify_seed_sms_counts,
 )
+from sms_acceptance.generation import encode_json
 
-__all__ = ["ConformanceClient", "Target", "encode_json"]
-
-
-def encode_json(document: object) -> bytes:
-    """The bytes a client library would send: compact UTF-8 JSON, non-ASCII kept as is."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+__all__ = ["ConformanceClient", "Target"]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ this module has been through the run's `Redactor`, whatever a server chose to ec
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from _pytest.outcomes import Failed  # pytest.fail.Exception, spelled so type checkers see it
 
 from sms_acceptance._redaction import Redactor
+from sms_acceptance._reproduction import curl_command as reproduction_curl
 from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
 from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse, TransportFailure
 
@@ -72,19 +72,16 @@ def _text(data: bytes, limit: int) -> tuple[str, bool]:
 def curl_command(exchange: Exchange, redactor: Redactor) -> str:
     """A `curl` that resends the exact bytes; the credential comes from the environment."""
     request = exchange.request
-    parts = ["curl", "-sS", "-i", "-X", request.method, shlex.quote(request.url)]
-    if request.request_target is not None:
-        parts.extend(["--request-target", shlex.quote(request.request_target)])
-    auth_option = request.auth.curl_option()
-    if auth_option is not None:
-        parts.append(auth_option)
-    for name, value in request.headers:
-        if name.lower() in {"authorization", "user-agent"}:
-            continue
-        parts.extend(["-H", shlex.quote(f"{name}: {value}")])
     body, _ = _text(request.body, MAX_REQUEST_BODY_SHOWN)
-    parts.extend(["--data-binary", shlex.quote(body)])
-    return redactor.scrub(" ".join(parts))
+    command = reproduction_curl(
+        request.method,
+        request.url,
+        request.headers,
+        body,
+        authorization_option=request.auth.curl_option(),
+        request_target=request.request_target,
+    )
+    return redactor.scrub(command)
 
 
 def _request_dict(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:

@@ -13,9 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from sms_acceptance.conformance._client import ConformanceClient
-from sms_acceptance.conformance._seed_request import SEED_SMS_COUNTS, seed_request
-from sms_acceptance.conformance._strategies import phone_numbers
-from sms_acceptance.conformance._texts import SmsText
+from sms_acceptance.generation import SEED_SMS_COUNTS, SmsText, phone_numbers, seed_request
 
 __all__ = [
     "SEED_SMS_COUNTS",

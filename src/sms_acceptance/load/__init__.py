@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._exit_codes import THRESHOLD_FAILED_EXIT_CODE, USAGE_ERROR_EXIT_CODE
+from ._options import LoadOptions
+from ._payloads import PreparedRequest
+from ._run import LoadRun
 from ._scenario_payloads import (
     bulk_payloads,
     invalid_payloads,
@@ -35,6 +38,9 @@ __all__ = [
     "DEFAULT_THRESHOLD_EXPRESSIONS",
     "THRESHOLD_FAILED_EXIT_CODE",
     "USAGE_ERROR_EXIT_CODE",
+    "LoadOptions",
+    "LoadRun",
+    "PreparedRequest",
     "SmsSendUser",
     "Threshold",
     "ThresholdSyntaxError",

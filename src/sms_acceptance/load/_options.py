@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sms_acceptance._reproduction import AUTHORIZATION_ENV
+
 from ._thresholds import (
     DEFAULT_THRESHOLD_EXPRESSIONS,
     Threshold,
@@ -20,7 +22,6 @@ from ._thresholds import (
     parse_threshold,
 )
 
-AUTHORIZATION_ENV = "SMS_ACCEPTANCE_AUTHORIZATION"
 DEFAULT_ENDPOINT_PATH = "/sms/1/text/advanced"
 DEFAULT_REPORT_DIR = "reports/load"
 DEFAULT_MAX_MESSAGES = 50

@@ -104,7 +104,8 @@ class FailureExample:
     """The first occurrence of a failure, as a reader needs it to reproduce it (redacted).
 
     `request_body` is the exact JSON sent (bodies are generated data, never secrets);
-    `reproduce` is a curl command that sends it again with `App ***` in place of the credential.
+    `reproduce` is a curl command that sends it again, the credential read from
+    `$SMS_ACCEPTANCE_AUTHORIZATION` (so it can be rerun as printed).
     """
 
     scenario: str
@@ -118,15 +119,6 @@ def excerpt(body: bytes | str) -> str:
     """At most 400 characters of a body, decoded leniently: enough to recognise it, never a dump."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return text if len(text) <= _EXCERPT_CHARS else text[:_EXCERPT_CHARS] + "…"
-
-
-def curl_command(url: str, redacted_authorization: str, body: str) -> str:
-    """One command that resends `body` to `url`; the Authorization is shown already redacted."""
-    quoted = body.replace("'", "'\\''")
-    return (
-        f"curl -sS -X POST '{url}' -H 'Authorization: {redacted_authorization}' "
-        f"-H 'Content-Type: application/json' -H 'Accept: application/json' --data-raw '{quoted}'"
-    )
 
 
 class OutcomeBook:

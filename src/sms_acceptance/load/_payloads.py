@@ -18,6 +18,8 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from sms_acceptance.generation import encode_json
+
 
 @dataclass(frozen=True)
 class PreparedRequest:
@@ -89,7 +91,7 @@ def serialise(request: object) -> bytes:
     """Compact UTF-8 JSON; a request given as bytes (e.g. non-JSON for R1) is sent as it is."""
     if isinstance(request, bytes):
         return request
-    return json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return encode_json(request)
 
 
 PayloadSource = Callable[[int, int], list[PreparedRequest]]

@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from sms_acceptance._live_guard import LiveTrafficGuard
-from sms_acceptance._redaction import Redactor, redact_authorization
+from sms_acceptance._redaction import Redactor
+from sms_acceptance._reproduction import curl_command
 
 from ._latency import LatencyRecorder
 from ._options import LoadOptions
@@ -24,7 +25,6 @@ from ._outcomes import (
     FailureKey,
     OutcomeBook,
     classify_error_status,
-    curl_command,
     envelope_message_id,
     excerpt,
     media_type,
@@ -101,7 +101,6 @@ class LoadRun:
         self.options = options
         self.authorization = authorization
         self.redactor = Redactor(authorization)
-        self.redacted_authorization = redact_authorization(authorization)
         self.headers = {
             "Authorization": authorization,
             "Content-Type": "application/json",
@@ -220,7 +219,7 @@ class LoadRun:
                 response_excerpt=self.redactor.scrub(excerpt(response)),
                 request_body=self.redactor.scrub(request_text),
                 reproduce=self.redactor.scrub(
-                    curl_command(self.url, self.redacted_authorization, request_text)
+                    curl_command("POST", self.url, self.headers.items(), request_text)
                 ),
             )
             if invalid_body is not None:

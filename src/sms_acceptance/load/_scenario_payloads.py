@@ -18,14 +18,17 @@ from typing import Any
 from hypothesis import strategies as st
 
 from sms_acceptance._request_rules import judge_request
-from sms_acceptance.conformance import MUTATIONS, valid_requests
-from sms_acceptance.conformance._strategies import send_at_values
+from sms_acceptance.generation import (
+    MUTATIONS,
+    delivery_windows,
+    send_at_values,
+    valid_requests,
+)
 
 from ._payloads import PreparedRequest, destinations_of, draw_examples, serialise
 
 Request = dict[str, Any]
 
-_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 _MUST_RULES = frozenset({"R1", "R2", "R3", "R4", "R5", "R6"})
 _NON_GSM_FAMILIES = (
     "ucs2",
@@ -61,18 +64,6 @@ def unicode_and_long_requests() -> st.SearchStrategy[Request]:
 
 
 @st.composite
-def _delivery_window(draw: st.DrawFn) -> dict[str, Any]:
-    """Days from the enum; `from`/`to` on one day at least 60 minutes apart (R6, R7)."""
-    start = draw(st.integers(0, 22 * 60 + 59))
-    end = draw(st.integers(start + 60, 23 * 60 + 59))
-    return {
-        "days": draw(st.lists(st.sampled_from(_DAYS), min_size=1, max_size=7, unique=True)),
-        "from": {"hour": start // 60, "minute": start % 60},
-        "to": {"hour": end // 60, "minute": end % 60},
-    }
-
-
-@st.composite
 def scheduled_requests(draw: st.DrawFn) -> Request:
     """`sendAt` in the R11 forms (the suite's values) and/or a delivery time window."""
     request = copy.deepcopy(draw(valid_requests(max_messages=1, max_destinations=2)))
@@ -83,7 +74,7 @@ def scheduled_requests(draw: st.DrawFn) -> Request:
     else:
         message.pop("sendAt", None)
     if choice != "send_at":
-        message["deliveryTimeWindow"] = draw(_delivery_window())
+        message["deliveryTimeWindow"] = draw(delivery_windows())
     return request
 
 

@@ -23,7 +23,8 @@ from ._serving import RunningSandbox, SandboxStartError, bind_socket, serve_fore
 
 __all__ = ["AUTHORIZATION_ENV", "READY_PREFIX", "add_arguments", "run"]
 
-AUTHORIZATION_ENV = "SMS_ACCEPTANCE_AUTHORIZATION"
+from sms_acceptance._reproduction import AUTHORIZATION_ENV
+
 # The start of the one line printed on stdout once the sandbox accepts requests.
 READY_PREFIX = "sms-acceptance sandbox listening on "
 _LOG_LEVELS = ("critical", "error", "warning", "info", "debug")

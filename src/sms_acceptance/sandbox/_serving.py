@@ -1,4 +1,8 @@
-"""Serving the sandbox app with uvicorn: in a thread of this process, or in the foreground.
+"""Serving an ASGI app with uvicorn on loopback: in a thread of this process, or in the foreground.
+
+The one way the kit serves HTTP: the sandbox, the project's broken test servers and the benchmarks'
+own servers all go through `serve_on_loopback` / `serve_app_forever`, so each is served with the
+same uvicorn settings and a figure or verdict never measures a difference of serving code.
 
 We bind the listening socket ourselves and hand it to uvicorn. That gives a free port without a race
 (port 0, then read the port back), a clear one-line error when the port is taken, and a socket that
@@ -15,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import uvicorn
 
@@ -22,7 +27,16 @@ from ._app import create_app
 from ._config import SandboxConfig
 from ._wire_errors import EnvelopeOnParseErrorProtocol
 
-__all__ = ["RunningSandbox", "SandboxStartError", "bind_socket", "running_sandbox", "serve_forever"]
+__all__ = [
+    "LoopbackServer",
+    "RunningSandbox",
+    "SandboxStartError",
+    "bind_socket",
+    "running_sandbox",
+    "serve_app_forever",
+    "serve_forever",
+    "serve_on_loopback",
+]
 
 # Long enough for in-flight requests to finish, short enough that a stalled one cannot hold up a
 # test run's teardown.
@@ -30,7 +44,24 @@ _GRACEFUL_SHUTDOWN_SECONDS = 2
 
 
 class SandboxStartError(RuntimeError):
-    """The sandbox could not start; the message is one line saying why."""
+    """The sandbox (or another served app) could not start; the message is one line saying why."""
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@dataclass(frozen=True)
+class LoopbackServer:
+    """A started server: where it listens."""
+
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT`."""
+        return f"http://{_url_host(self.host)}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -44,8 +75,7 @@ class RunningSandbox:
     @property
     def base_url(self) -> str:
         """`http://127.0.0.1:PORT`, the `baseUrl` a client joins the endpoint path to."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://{_url_host(self.host)}:{self.port}"
 
     @property
     def endpoint_url(self) -> str:
@@ -72,18 +102,85 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(config: SandboxConfig, *, log_level: str | None = None) -> uvicorn.Server:
+Lifespan = Literal["on", "off"]
+
+
+def _server(
+    app: Any,
+    *,
+    http: type[asyncio.Protocol] | str = "auto",
+    lifespan: Lifespan = "off",
+    log_level: str | None = None,
+    graceful_shutdown_s: int = _GRACEFUL_SHUTDOWN_SECONDS,
+) -> uvicorn.Server:
     uvicorn_config = uvicorn.Config(
-        create_app(config),
-        http=EnvelopeOnParseErrorProtocol,
-        lifespan="off",
-        access_log=False,  # our own debug line per request replaces it, without header values
+        app,
+        http=http,
+        lifespan=lifespan,
+        access_log=False,  # the sandbox's own debug line per request replaces it, without headers
         log_config=None,  # leave the host process's logging alone
         log_level=log_level,
-        timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_graceful_shutdown=graceful_shutdown_s,
         server_header=False,
     )
     return uvicorn.Server(uvicorn_config)
+
+
+@contextmanager
+def _in_a_thread(
+    server: uvicorn.Server, sock: socket.socket, startup_timeout: float, what: str = "the server"
+) -> Iterator[LoopbackServer]:
+    """Run `server` on `sock` in a daemon thread until the block ends; ready before it yields."""
+    bound_host, bound_port = sock.getsockname()[:2]
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"serve:{bound_port}", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not server.started:
+            if not thread.is_alive():
+                raise SandboxStartError(f"{what} on port {bound_port} stopped while starting")
+            if time.monotonic() > deadline:
+                raise SandboxStartError(f"{what} did not start within {startup_timeout:g} s")
+            thread.join(0.005)
+        yield LoopbackServer(host=bound_host, port=bound_port)
+    finally:
+        server.should_exit = True
+        thread.join((server.config.timeout_graceful_shutdown or 0) + 5)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(5)
+        sock.close()
+
+
+@contextmanager
+def serve_on_loopback(
+    app: Any,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    lifespan: Lifespan = "off",
+    log_level: str | None = None,
+    graceful_shutdown_s: int = _GRACEFUL_SHUTDOWN_SECONDS,
+    startup_timeout: float = 10.0,
+    http: type[asyncio.Protocol] | str = "auto",
+) -> Iterator[LoopbackServer]:
+    """Any ASGI app served by uvicorn in a thread of this process (tests, the project's broken
+    servers), with the sandbox's settings; ready before it yields, stopped when the block ends.
+
+    `log_level="critical"` keeps an app that is broken on purpose from printing its tracebacks;
+    `http` forces uvicorn's HTTP parser (`h11` hands an absolute-form target over unparsed).
+    """
+    server = _server(
+        app,
+        http=http,
+        lifespan=lifespan,
+        log_level=log_level,
+        graceful_shutdown_s=graceful_shutdown_s,
+    )
+    with _in_a_thread(server, bind_socket(host, port), startup_timeout) as served:
+        yield served
 
 
 @contextmanager
@@ -96,30 +193,39 @@ def running_sandbox(
     `_GRACEFUL_SHUTDOWN_SECONDS`) and the thread is joined.
     """
     sock = bind_socket(host, port)
+    server = _server(create_app(config), http=EnvelopeOnParseErrorProtocol)
+    with _in_a_thread(server, sock, startup_timeout, "the sandbox") as served:
+        yield RunningSandbox(host=served.host, port=served.port, config=config)
+
+
+def serve_app_forever(
+    app: Any,
+    sock: socket.socket,
+    *,
+    on_ready: Callable[[LoopbackServer], None] | None = None,
+    log_level: str = "warning",
+    http: type[asyncio.Protocol] | str = "auto",
+    freeze_heap: bool = False,
+) -> None:
+    """Serve `app` on `sock` in the foreground until SIGINT/SIGTERM (the sandbox's CLI and child
+    process, the benchmarks' servers). `freeze_heap`: everything built before serving (modules,
+    schemas, compiled validators) lives as long as the process, so keep it out of the collector's
+    full passes, which then only see request garbage."""
+    server = _server(app, http=http, log_level=log_level)
     bound_host, bound_port = sock.getsockname()[:2]
-    server = _server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox:{bound_port}", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while not server.started:
-            if not thread.is_alive():
-                raise SandboxStartError(
-                    f"the sandbox on {host}:{bound_port} stopped while starting"
-                )
-            if time.monotonic() > deadline:
-                raise SandboxStartError(f"the sandbox did not start within {startup_timeout:g} s")
-            thread.join(0.005)
-        yield RunningSandbox(host=bound_host, port=bound_port, config=config)
-    finally:
-        server.should_exit = True
-        thread.join(_GRACEFUL_SHUTDOWN_SECONDS + 5)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(5)
-        sock.close()
+    if freeze_heap:
+        gc.collect()
+        gc.freeze()
+
+    async def serve() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.005)
+        if server.started and on_ready is not None:
+            on_ready(LoopbackServer(host=bound_host, port=bound_port))
+        await task
+
+    asyncio.run(serve())
 
 
 def serve_forever(
@@ -129,20 +235,17 @@ def serve_forever(
     on_ready: Callable[[RunningSandbox], None],
     log_level: str = "warning",
 ) -> None:
-    """Serve on `sock` in the foreground until SIGINT/SIGTERM (the CLI and `SandboxProcess`)."""
-    server = _server(config, log_level=log_level)
-    bound_host, bound_port = sock.getsockname()[:2]
-    # Everything built so far (modules, schemas, compiled validators) lives as long as the
-    # process: keep it out of the collector's full passes, which then only see request garbage.
-    gc.collect()
-    gc.freeze()
+    """Serve the sandbox on `sock` in the foreground until SIGINT/SIGTERM (the CLI and
+    `SandboxProcess`)."""
 
-    async def serve() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.005)
-        if server.started:
-            on_ready(RunningSandbox(host=bound_host, port=bound_port, config=config))
-        await task
+    def ready(served: LoopbackServer) -> None:
+        on_ready(RunningSandbox(host=served.host, port=served.port, config=config))
 
-    asyncio.run(serve())
+    serve_app_forever(
+        create_app(config),
+        sock,
+        on_ready=ready,
+        log_level=log_level,
+        http=EnvelopeOnParseErrorProtocol,
+        freeze_heap=True,
+    )

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sms_acceptance.sandbox import SandboxConfig, create_app
+from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 
+from .._raw_server import Handler, wire_server
 from . import _correct_variants as variants
 from . import _protocol_bugs as protocol
 from . import _request_bugs as requests
 from . import _response_bugs as responses
 from . import _wire_servers as wire
 from ._exchange import Bug, BuggyGateway, faithful
-from ._serving import ConnectionHandler, serve_asgi, serve_raw
 
 # Which kind of credential a server is configured with (and the suite is given).
 Scheme = Literal["App", "Basic"]
@@ -70,8 +70,13 @@ def _gateway(make_bug: Callable[[str], Bug], *, http: str = "auto") -> ServerFac
         app = BuggyGateway(
             create_app(SandboxConfig(authorization=authorization)), make_bug(authorization)
         )
-        with serve_asgi(app, http=http) as base_url:
-            yield base_url
+        # log_level critical: a broken server that raises (the non-ASCII bug) is expected to; its
+        # traceback belongs to the bug. A graceful shutdown bounded at 1 s: a stalled request
+        # must not hold the test up.
+        with serve_on_loopback(
+            app, http=http, lifespan="on", log_level="critical", graceful_shutdown_s=1
+        ) as server:
+            yield server.base_url
 
     return serve
 
@@ -80,11 +85,11 @@ def _sandbox_with(bug: Bug) -> ServerFactory:
     return _gateway(lambda _authorization: bug)
 
 
-def _wire(handler: ConnectionHandler) -> ServerFactory:
+def _wire(handler: Handler) -> ServerFactory:
     @contextlib.contextmanager
     def serve(_authorization: str) -> Iterator[str]:
-        with serve_raw(handler) as base_url:
-            yield base_url
+        with wire_server(handler) as server:
+            yield server.base_url
 
     return serve
 
@@ -186,7 +191,7 @@ def _broken_auth(name: str, make_bug: Callable[[str], Bug], rule_ids: str) -> Br
 
 
 def _broken_wire(
-    name: str, handler: ConnectionHandler, catches: str, rule_ids: str, categories: str
+    name: str, handler: Handler, catches: str, rule_ids: str, categories: str
 ) -> BrokenServer:
     return BrokenServer(
         name=name,

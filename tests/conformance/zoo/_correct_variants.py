@@ -20,7 +20,7 @@ import copy
 import uuid
 from typing import Any
 
-from sms_acceptance._segmentation import segment_count
+from sms_acceptance import segment_count
 
 from ._exchange import (
     CapturedRequest,
@@ -91,7 +91,7 @@ async def strict(request: CapturedRequest, forward: Forward) -> CapturedResponse
     """400 for every input rules.md leaves OPEN (the oracle's `open_cases`), 401 for `app KEY`
     (the case of the scheme word is OPEN), and 400 for any REJECTED-group answer the sandbox would
     have given instead (those are OPEN inputs too)."""
-    from sms_acceptance._request_rules import judge_request
+    from sms_acceptance import judge_request
 
     header = request.header("authorization")
     if header is not None and header.strip().split(" ", 1)[0] in {

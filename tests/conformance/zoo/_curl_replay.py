@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._suite_run import AUTH_ENV_VAR
+from sms_acceptance.sandbox import AUTHORIZATION_ENV as AUTH_ENV_VAR
 
 # curl's own exit codes that mean "no proper HTTP answer came" (man curl, EXIT CODES).
 CURL_TIMEOUT = 28

@@ -13,8 +13,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from sms_acceptance import segment_count
 from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
-from sms_acceptance._segmentation import segment_count
 
 from ._exchange import Bug, CapturedRequest, CapturedResponse, Forward, destinations_in_order
 

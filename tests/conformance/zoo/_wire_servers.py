@@ -1,7 +1,8 @@
 """Servers broken on the wire: what a dead backend, a proxy or a buggy framework does to HTTP.
 
 No HTTP framework would let us hang, drip, reset or send garbage on purpose, so these are raw
-asyncio connection handlers (served by `_serving.serve_raw`). Each answers *every* request the same
+connection handlers, served by the tests' one raw server (`.._raw_server.wire_server`, which has
+read the request when a handler is called). Each answers *every* request the same
 way, credential or not: the point is that the suite ends with a clear, categorised failure
 (`response_within_timeout` or `transport_failure`, docs/conformance.md) within its
 `--request-timeout`, never a hang or a crash of the run.
@@ -12,115 +13,69 @@ started it, so a zoo run can never outlive its own timeout.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import socket
 import struct
+import time
 
-from ._serving import ConnectionHandler
+from .._raw_server import Handler, http_response
 
 _LONGEST_S = 60.0
-_HEADER_END = b"\r\n\r\n"
-
-
-async def _read_request(reader: asyncio.StreamReader) -> bool:
-    """Consume one request (head and `Content-Length` body); False when the client went away."""
-    try:
-        head = await reader.readuntil(_HEADER_END)
-    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-        return False
-    length = 0
-    for line in head.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length" and value.strip().isdigit():
-            length = int(value.strip())
-    try:
-        await reader.readexactly(length)
-    except (asyncio.IncompleteReadError, ConnectionError):
-        return False
-    return True
-
-
-async def _close(writer: asyncio.StreamWriter) -> None:
-    writer.close()
-    with contextlib.suppress(ConnectionError, asyncio.CancelledError):
-        await writer.wait_closed()
 
 
 def _http_answer(
     status: str, content_type: str, body: bytes, *, declared: int | None = None
 ) -> bytes:
-    length = len(body) if declared is None else declared
-    head = (
-        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
-    )
-    return head.encode("ascii") + body
+    code, _, reason = status.partition(" ")
+    return http_response(int(code), body, content_type, reason=reason, declared=declared)
 
 
-def canned_answer(raw: bytes, doc: str) -> ConnectionHandler:
+def canned_answer(raw: bytes, doc: str) -> Handler:
     """A server that reads each request and writes the same `raw` bytes back, then closes.
 
     `doc` becomes the handler's docstring: the bug it imitates and the check that catches it.
     """
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if await _read_request(reader):
-            with contextlib.suppress(ConnectionError):
-                writer.write(raw)
-                await writer.drain()
-        await _close(writer)
+    def handle(connection: socket.socket) -> None:
+        connection.sendall(raw)
 
     handle.__doc__ = doc
     return handle
 
 
-async def hangs_forever(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+def hangs_forever(connection: socket.socket) -> None:
     """A backend stuck on a lock: the request is read, the answer never comes.
 
     Caught by `response_within_timeout` (category `read_timeout`/`deadline`).
     """
-    if await _read_request(reader):
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(reader.read(), timeout=_LONGEST_S)
-    await _close(writer)
+    connection.settimeout(_LONGEST_S)
+    while connection.recv(65536):  # until the client gives up and closes
+        pass
 
 
-async def drips_bytes(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+def drips_bytes(connection: socket.socket) -> None:
     """A congested link or a streaming bug: a 200 head, then one body byte every 0.2 s.
 
     Every single read succeeds quickly, so only an overall deadline (connect + every byte) notices;
     a client with per-read timeouts alone would wait for ever. Caught by `response_within_timeout`
     (category `deadline`).
     """
-    if not await _read_request(reader):
-        await _close(writer)
-        return
     body = b'{"bulkId":"2034072219640523073","messages":[' + b" " * 100_000 + b"]}"
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + _LONGEST_S
-    with contextlib.suppress(ConnectionError):
-        writer.write(_http_answer("200 OK", "application/json", b"", declared=len(body)))
-        for index in range(len(body)):
-            if loop.time() > deadline:
-                break
-            writer.write(body[index : index + 1])
-            await writer.drain()
-            await asyncio.sleep(0.2)
-    await _close(writer)
+    deadline = time.monotonic() + _LONGEST_S
+    connection.sendall(_http_answer("200 OK", "application/json", b"", declared=len(body)))
+    for index in range(len(body)):
+        if time.monotonic() > deadline:
+            break
+        connection.sendall(body[index : index + 1])
+        time.sleep(0.2)
 
 
-async def resets_connections(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+def resets_connections(connection: socket.socket) -> None:
     """A crashing worker or a load balancer dropping the backend: RST instead of an answer.
 
     SO_LINGER with a zero timeout makes close() send a TCP reset. Caught by `transport_failure`
     (category `reset`).
     """
-    await _read_request(reader)
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
 # A TLS-ish alert, a NUL run and random-looking high bytes: what a wrong protocol on the port sends.

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from .._suite_runner import SuiteRun
 from ._catalogue import CORRECT_SERVERS, Credentials
-from ._suite_run import SuiteRun, run_suite_once
+from ._suite_run import run_suite_once
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,7 @@ def test_K4_null_rejecting_server_shows_the_community_sdk_broken_and_passes(
     suite_runs_dir: Path, zoo_credentials: Credentials
 ) -> None:
     run = _run(suite_runs_dir, zoo_credentials, "clients-informational")
-    assert run.exit_code == 0, run.output_tail()
+    assert run.returncode == 0, run.output_tail()
     rows = _rows(run)
     sdk = rows["infobip-api-python-sdk-5"]
     assert sdk["works"] is False and sdk["open_choice"] is True and sdk["required"] is False
@@ -56,7 +57,7 @@ def test_K4_the_same_run_fails_when_the_community_sdk_is_required(
         suite_runs_dir, zoo_credentials, "clients-sdk-required", "--require-client",
         "infobip-api-python-sdk",
     )  # fmt: skip
-    assert run.exit_code == 1, run.output_tail()
+    assert run.returncode == 1, run.output_tail()
     assert run.summary["verdict"] == "FAIL"
     assert _rows(run)["infobip-api-python-sdk-5"]["required"] is True
     assert "K4 infobip-api-python-sdk 5.0.1 is required and breaks" in run.stdout
@@ -69,7 +70,7 @@ def test_requiring_a_client_that_works_keeps_the_run_green(
         suite_runs_dir, zoo_credentials, "clients-v4-required", "--require-client",
         "infobip-api-python-client-4",
     )  # fmt: skip
-    assert run.exit_code == 0, run.output_tail()
+    assert run.returncode == 0, run.output_tail()
     assert _rows(run)["infobip-api-python-client-4"] == {
         **_rows(run)["infobip-api-python-client-4"],
         "works": True,

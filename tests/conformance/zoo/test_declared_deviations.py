@@ -50,5 +50,5 @@ def test_declared_deviation_turns_the_failure_into_declared(
     verdicts = {name: entry["verdict"] for name, entry in run.checks().items()}
     assert verdicts[check] == "DECLARED", run.output_tail()
     assert run.failed_checks() == set(), run.output_tail()
-    assert run.exit_code == 0
+    assert run.returncode == 0
     assert any(check in d["checks"] for d in run.summary["deviations"])

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .._suite_runner import REPO_ROOT
 from ._catalogue import BROKEN_SERVERS
 from ._serve import markdown_table
-from ._suite_run import REPO_ROOT
 
 _CHECK_ROW = re.compile(r"^\|\s*[a-z]+\s*\|\s*`([a-z_]+)`\s*\|", re.MULTILINE)
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .._suite_runner import SuiteRun
 from ._catalogue import Credentials, broken_server
-from ._suite_run import SuiteRun, run_suite_once
+from ._suite_run import run_suite_once
 
 if TYPE_CHECKING:
     from tests.conftest import HeadlessBrowser
@@ -63,7 +64,7 @@ def test_should_only_bug_passes_at_level_must_with_the_check_skipped(
     zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
     run = _run(_SHOULD_BUG, zoo_credentials, suite_runs_dir, "--level", "must")
-    assert run.exit_code == 0, run.output_tail()
+    assert run.returncode == 0, run.output_tail()
     check = run.checks()["destination_order_preserved"]
     assert check["verdict"] == "SKIP"
     assert run.summary["level"] == "must"

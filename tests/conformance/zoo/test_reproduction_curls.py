@@ -106,6 +106,7 @@ def test_reproduction_curls_reproduce_their_failures(
     )
     sample = _sample(run.failures())
     assert sample, f"no replayable curl among {len(run.failures())} failures"
+    assert run.base_url is not None
     with server.serve(authorization) as base_url:
         for failure in sample:
             outcome = replay_curl(

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from .._suite_runner import SuiteRun
 from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS, BrokenServer, CorrectServer, Credentials
-from ._suite_run import FULL_SUITE_ENV_VAR, SuiteRun, run_suite_once
+from ._suite_run import FULL_SUITE_ENV_VAR, run_suite_once
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,7 @@ def test_suite_exits_1_and_fails_the_expected_check(
     server: BrokenServer, zoo_credentials: Credentials, suite_runs_dir: Path
 ) -> None:
     run = _run_broken(server, zoo_credentials, suite_runs_dir)
-    assert run.exit_code == 1, f"exit {run.exit_code}:\n{run.output_tail()}"
+    assert run.returncode == 1, f"exit {run.returncode}:\n{run.output_tail()}"
     missing = [check for check in server.catches if check not in run.failed_checks()]
     assert missing == [], (
         f"{server.name}: {missing} did not FAIL; failed: {sorted(run.failed_checks())}\n"
@@ -99,7 +100,7 @@ def test_suite_passes_a_correct_server_with_zero_failures(
 ) -> None:
     run = _run_correct(server, zoo_credentials, suite_runs_dir)
     assert run.failed_checks() == set(), f"{server.choices}\n{_failure_lines(run)}"
-    assert run.exit_code == 0, f"exit {run.exit_code}:\n{run.output_tail()}"
+    assert run.returncode == 0, f"exit {run.returncode}:\n{run.output_tail()}"
     assert run.summary["verdict"] == "PASS"
 
 

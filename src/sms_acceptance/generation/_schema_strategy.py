@@ -1,16 +1,15 @@
 """A Hypothesis strategy for a JSON Schema, compiled once, for schemas shaped like ours.
 
-hypothesis-jsonschema is the reference generator, but an object it is handed whole is
-re-canonicalised on every draw (`from_object_schema` -> `merged_as_strategies`, which re-validates
-and re-merges its subschemas each time): that cost ~0.1 s per request document at first and was
-still half of the suite's CPU once only `deliveryTimeWindow` fell back to it. So this stage walks
-the bundled schema once and builds the strategy from Hypothesis's own primitives for everything the
-request schema uses: objects (`properties`, `required`, closed `additionalProperties`, and the
-`if: {required: [a]} / then: {required: [b]}` pairs that make `from`/`to` come together), arrays,
-`allOf` parts that tighten a node, `enum`, `const`, booleans, bounded integers and strings without
-a pattern. What it does not understand (patterns, `anyOf`, anything else) is handed to
-hypothesis-jsonschema's `from_schema` as one leaf, built once and reused, so the result still only
-generates documents the schema accepts (the tests check that it does).
+A stage of its own, like hypothesis-jsonschema's (`resolve` -> canonicalise -> generate), but
+built from Hypothesis's own primitives only: hypothesis-jsonschema re-canonicalised an object on
+every draw (~0.1 s per request document), and its last release (2024) calls an API Hypothesis has
+since removed, which held Hypothesis back. The schema is walked once and every keyword our schemas
+use becomes a strategy: objects (`properties`, `required`, closed or open `additionalProperties`,
+and the `if: {required: [a]} / then: {required: [b]}` pairs that make `from`/`to` come together),
+arrays, `allOf` parts that tighten a node, `anyOf` (one branch at a time), `enum`, `const`,
+booleans, bounded integers and numbers, strings with lengths and `pattern`s (`st.from_regex`).
+A keyword it does not know is a clear `UnsupportedSchemaError` naming where it is, never a
+strategy that might draw invalid documents (the tests check that every draw validates).
 
 `overrides` lets the caller supply the values of chosen properties itself (e.g. phone numbers or
 texts chosen for segmentation): drawing a schema value only to overwrite it is wasted work, and
@@ -19,36 +18,50 @@ for pattern leaves (`from_regex`) it was the dearest part of a draw.
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["compile_schema"]
+__all__ = ["UnsupportedSchemaError", "compile_schema"]
 
 _ANNOTATIONS = frozenset(
     {"description", "x-source", "x-rule", "title", "$comment", "examples", "$schema", "$id"}
 )
 _OBJECT_KEYS = frozenset({"type", "properties", "required", "additionalProperties", "x-requires"})
 _ARRAY_KEYS = frozenset({"type", "items", "minItems", "maxItems", "uniqueItems"})
-_STRING_KEYS = frozenset({"type", "minLength", "maxLength"})
+_STRING_KEYS = frozenset({"type", "minLength", "maxLength", "x-patterns"})
 _INTEGER_KEYS = frozenset({"type", "minimum", "maximum"})
+_NAMED = frozenset({"properties", "$defs"})
 _REQUIRES = "x-requires"  # internal: {property: [properties it requires]}, from if/then pairs
+_PATTERNS = "x-patterns"  # internal: every `pattern` a string must match (allOf parts add up)
+
+
+class UnsupportedSchemaError(ValueError):
+    """The schema uses a keyword (or a combination) the compiler has no strategy for."""
 
 
 def _strip(node: Any) -> Any:
-    """Drop annotations (and `x-` extensions): they say nothing about which values are valid."""
+    """Drop annotations (and `x-` extensions): they say nothing about which values are valid.
+
+    Names under `properties` and `$defs` are names, not keywords (a status has a `description`).
+    """
     if isinstance(node, dict):
         return {
-            k: _strip(v)
+            k: _strip_names(v) if k in _NAMED else _strip(v)
             for k, v in node.items()
-            if k not in _ANNOTATIONS and not (k.startswith("x-") and k != _REQUIRES)
+            if k not in _ANNOTATIONS and not k.startswith("x-")
         }
     if isinstance(node, list):
         return [_strip(v) for v in node]
     return node
+
+
+def _strip_names(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {name: _strip(v) for name, v in node.items()}
+    return _strip(node)
 
 
 def _dependency(part: Mapping[str, Any]) -> tuple[str, list[str]] | None:
@@ -68,8 +81,18 @@ def _add_requirement(node: dict[str, Any], name: str, needed: list[str]) -> None
     requires[name] = sorted(set(requires.get(name, [])) | set(needed))
 
 
+def _lift_pattern(node: dict[str, Any]) -> dict[str, Any]:
+    """`pattern` as one entry of the node's list of patterns (so `allOf` parts can add more)."""
+    if "pattern" not in node:
+        return node
+    lifted = {k: v for k, v in node.items() if k != "pattern"}
+    lifted[_PATTERNS] = [*node.get(_PATTERNS, []), node["pattern"]]
+    return lifted
+
+
 def _merge_all_of(node: dict[str, Any]) -> dict[str, Any] | None:
     """Fold `allOf` parts into the node when each only tightens it; None when one does not."""
+    node = _lift_pattern(node)
     parts = node.get("allOf")
     if parts is None:
         return node
@@ -96,6 +119,10 @@ def _merge_all_of(node: dict[str, Any]) -> dict[str, Any] | None:
             elif key == _REQUIRES:
                 for name, needed in value.items():
                     _add_requirement(merged, name, needed)
+            elif key == _PATTERNS:
+                merged[_PATTERNS] = [*merged.get(_PATTERNS, []), *value]
+            elif key == "anyOf" and "anyOf" not in merged:
+                merged[key] = value  # distributed over the node's other constraints later
             elif key == "type" and merged.get("type", value) == value:
                 merged[key] = value
             else:
@@ -119,14 +146,50 @@ def _type_matches(value: Any, kind: Any) -> bool:
     return kind is None or (isinstance(kind, str) and checks.get(kind, lambda v: False)(value))
 
 
-@functools.cache
-def _leaf_strategy(schema_json: str) -> st.SearchStrategy[Any]:
-    """hypothesis-jsonschema's strategy for one leaf schema, built once per distinct leaf."""
-    # Imported here: importing it reads Hypothesis's unicode tables, which Hypothesis asks
-    # plugins not to do while pytest loads them.
-    from hypothesis_jsonschema import from_schema
+def _regex_strings(pattern: str) -> st.SearchStrategy[str]:
+    """Strings `pattern` finds a match in; an anchored `^…$` is generated as a full match (so no
+    trailing newline, which Python's `$` would allow and JSON Schema's does not)."""
+    if pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$"):
+        return st.from_regex(pattern[1:-1], fullmatch=True)
+    return st.from_regex(pattern)
 
-    return from_schema(json.loads(schema_json))
+
+def _strings(node: Mapping[str, Any]) -> st.SearchStrategy[str]:
+    """Strings of the node's length bounds that match every one of its patterns."""
+    low, high = node.get("minLength", 0), node.get("maxLength")
+    patterns: Sequence[str] = node.get(_PATTERNS, ())
+    if not patterns:
+        return st.text(min_size=low, max_size=high)
+    compiled = [re.compile(p) for p in patterns]
+
+    def fits(value: str) -> bool:
+        if len(value) < low or (high is not None and len(value) > high):
+            return False
+        return all(c.search(value) for c in compiled)
+
+    # Each pattern in turn generates and all must hold: the strictest one's strings pass the rest.
+    return st.one_of([_regex_strings(p).filter(fits) for p in patterns])
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    """Any JSON value (what `true`, or a required property without a schema, allows)."""
+    scalars = st.none() | st.booleans() | st.integers() | st.text()
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=5,
+    )
+
+
+def _satisfies(requires: Mapping[str, list[str]]) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether an object holds every property that each property it holds requires."""
+
+    def check(document: Mapping[str, Any]) -> bool:
+        return all(
+            set(needed) <= set(document) for name, needed in requires.items() if name in document
+        )
+
+    return check
 
 
 def _merge_dicts(parts: tuple[dict[str, Any], ...]) -> dict[str, Any]:
@@ -138,7 +201,7 @@ def _merge_dicts(parts: tuple[dict[str, Any], ...]) -> dict[str, Any]:
 
 def _groups(optional: set[str], requires: Mapping[str, list[str]]) -> list[frozenset[str]] | None:
     """Optional properties that must appear together (mutual if/then pairs), or None when a
-    dependency is one-way (the caller then hands the object to hypothesis-jsonschema)."""
+    dependency is one-way (the caller then filters the drawn objects by it)."""
     group_of = {name: {name} for name in optional}
     for name, needed in requires.items():
         for other in needed:
@@ -171,19 +234,13 @@ class _Compiler:
             pointer = ref
         return node, pointer
 
-    def leaf(self, node: Any) -> st.SearchStrategy[Any]:
-        # Only a leaf that still refers to $defs carries them: hypothesis-jsonschema validates
-        # and canonicalises everything it is given, so extra definitions cost time per leaf.
-        text = json.dumps(node, sort_keys=True)
-        if '"$ref"' in text:
-            text = json.dumps({**node, "$defs": self.defs}, sort_keys=True)
-        return _leaf_strategy(text)
-
     def compile(self, node: Any, pointer: str = "#") -> st.SearchStrategy[Any]:
         if pointer in self.overrides:
             return self.overrides[pointer]
+        if node is True or node == {}:
+            return _json_values()
         if not isinstance(node, dict):
-            return self.leaf(node)
+            raise UnsupportedSchemaError(f"{pointer}: no value is valid against {node!r}")
         ref = node.get("$ref")
         if isinstance(ref, str) and len(node) == 1:
             if ref not in self.cache:
@@ -192,9 +249,19 @@ class _Compiler:
         resolved, pointer = self.resolve(node) if "$ref" in node else (node, pointer)
         merged = _merge_all_of(resolved)
         if merged is None:
-            return self.leaf(resolved)
+            raise UnsupportedSchemaError(f"{pointer}: an allOf part that does more than tighten")
+        if "anyOf" in merged:
+            rest = {k: v for k, v in merged.items() if k != "anyOf"}
+            return st.one_of(
+                [
+                    self.compile({"allOf": [rest, branch]}, f"{pointer}/anyOf/{index}")
+                    for index, branch in enumerate(merged["anyOf"])
+                ]
+            )
         built = self._native(merged, pointer)
-        return self.leaf(resolved) if built is None else built
+        if built is None:
+            raise UnsupportedSchemaError(f"{pointer}: no strategy for keywords {sorted(merged)}")
+        return built
 
     def _native(self, node: dict[str, Any], pointer: str) -> st.SearchStrategy[Any] | None:
         kind = node.get("type")
@@ -207,9 +274,14 @@ class _Compiler:
             return st.booleans()
         if kind == "integer" and set(node) <= _INTEGER_KEYS:
             return st.integers(node.get("minimum"), node.get("maximum"))
+        if kind == "number" and set(node) <= _INTEGER_KEYS:
+            low, high = node.get("minimum"), node.get("maximum")
+            return st.integers(low, high) | st.floats(
+                low, high, allow_nan=False, allow_infinity=False
+            )
         if kind == "string" and set(node) <= _STRING_KEYS:
-            return st.text(min_size=node.get("minLength", 0), max_size=node.get("maxLength"))
-        if kind == "object" and set(node) <= _OBJECT_KEYS and _is_closed(node):
+            return _strings(node)
+        if kind == "object" and set(node) <= _OBJECT_KEYS:
             return self._object(node, pointer)
         if kind == "array" and set(node) <= _ARRAY_KEYS and isinstance(node.get("items"), dict):
             return st.lists(
@@ -223,32 +295,51 @@ class _Compiler:
     def _object(self, node: dict[str, Any], pointer: str) -> st.SearchStrategy[Any] | None:
         properties: dict[str, Any] = node.get("properties", {})
         required = set(node.get("required", []))
-        if not required <= set(properties):
+        if not required <= set(properties) and _is_closed(node):
             return None
         requires: dict[str, list[str]] = node.get(_REQUIRES, {})
         if any(n in required and not set(needed) <= required for n, needed in requires.items()):
             return None
-        optional = set(properties) - required
-        groups = _groups(optional, {k: v for k, v in requires.items() if k in optional})
-        if groups is None:
-            return None
 
         def compiled(name: str) -> st.SearchStrategy[Any]:
+            if name not in properties:  # required, but the schema says nothing about its value
+                return self._additional(node, pointer)
             return self.compile(properties[name], f"{pointer}/properties/{name}")
 
+        optional = set(properties) - required
+        optional_requires = {k: v for k, v in requires.items() if k in optional}
+        groups = _groups(optional, optional_requires)
+        one_way = groups is None
+        if groups is None:
+            groups = [frozenset({name}) for name in sorted(optional)]
         singles = {next(iter(g)) for g in groups if len(g) == 1}
         base = st.fixed_dictionaries(
             {k: compiled(k) for k in sorted(required)},
             optional={k: compiled(k) for k in sorted(singles)},
         )
-        together = [g for g in groups if len(g) > 1]
-        if not together:
-            return base
         parts = [base] + [
             st.just({}) | st.fixed_dictionaries({k: compiled(k) for k in sorted(g)})
-            for g in together
+            for g in groups
+            if len(g) > 1
         ]
-        return st.tuples(*parts).map(_merge_dicts)
+        extra = node.get("additionalProperties", True)
+        if isinstance(extra, dict) and not _is_closed(node):
+            # Open to properties of one schema (`validationErrors`): a few, never a declared name.
+            declared = set(properties) | required
+            parts.append(
+                st.dictionaries(
+                    st.text().filter(lambda key: key not in declared),
+                    self.compile(extra, f"{pointer}/additionalProperties"),
+                    max_size=3,
+                )
+            )
+        built = base if len(parts) == 1 else st.tuples(*parts).map(_merge_dicts)
+        # A one-way `if/then` (a requires b, not b requires a) is kept by filtering (rare).
+        return built.filter(_satisfies(optional_requires)) if one_way else built
+
+    def _additional(self, node: dict[str, Any], pointer: str) -> st.SearchStrategy[Any]:
+        extra = node.get("additionalProperties", True)
+        return self.compile(extra, f"{pointer}/additionalProperties")
 
 
 def compile_schema(

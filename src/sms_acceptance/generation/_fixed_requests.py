@@ -25,9 +25,9 @@ from typing import Any
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance._schema_store import bundled_schema
 from sms_acceptance._segmentation import segment_count
-from sms_acceptance.conformance._seed_request import seed_request
-from sms_acceptance.conformance._strategies import drop_open_properties
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, boundary_texts
+from sms_acceptance.generation._seed_request import seed_request
+from sms_acceptance.generation._texts import TEXT_FAMILIES, boundary_texts
+from sms_acceptance.generation._valid_requests import drop_open_properties
 
 __all__ = ["RequestCase", "concatenated_text_requests", "optional_field_requests"]
 

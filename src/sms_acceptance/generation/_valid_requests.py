@@ -1,8 +1,8 @@
 """Valid requests, generated from the request schema, with chosen texts and numbers overlaid.
 
 A pipeline in stages, like hypothesis-jsonschema's own: take the bundled request schema (the single
-source of truth), bound its arrays so a run sends a bounded number of messages, generate documents
-from it with hypothesis-jsonschema, then overlay what a schema cannot say well: texts chosen for
+source of truth), bound its arrays so a run sends a bounded number of messages, compile it into a
+strategy (`_schema_strategy`), then overlay what a schema cannot say well: texts chosen for
 segmentation (`_texts`), plausible phone numbers (or the live run's `--test-destination` numbers),
 `sendAt` values in the documented forms and within the horizon, delivery windows at least an hour
 long. Finally the request oracle judges the exact document: only clean requests (valid, no OPEN
@@ -23,10 +23,16 @@ from hypothesis import strategies as st
 
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance._schema_store import bundled_schema
-from sms_acceptance.conformance._schema_strategy import compile_schema
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, SmsText, sms_texts
+from sms_acceptance.generation._schema_strategy import compile_schema
+from sms_acceptance.generation._texts import TEXT_FAMILIES, SmsText, sms_texts
 
-__all__ = ["drop_open_properties", "phone_numbers", "send_at_values", "valid_requests"]
+__all__ = [
+    "delivery_windows",
+    "drop_open_properties",
+    "phone_numbers",
+    "send_at_values",
+    "valid_requests",
+]
 
 # Fields of a message whose generated values are replaced by overlays.
 _WINDOW_KEYS = ("from", "to")
@@ -140,6 +146,17 @@ def _time_window(draw: st.DrawFn) -> tuple[dict[str, int], dict[str, int]]:
         {"hour": start // 60, "minute": start % 60},
         {"hour": end // 60, "minute": end % 60},
     )
+
+
+_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+@st.composite
+def delivery_windows(draw: st.DrawFn) -> dict[str, Any]:
+    """A whole `deliveryTimeWindow`: days from the enum, `from`/`to` as `_time_window` (R6, R7)."""
+    start, end = draw(_time_window())
+    days = draw(st.lists(st.sampled_from(_DAYS), min_size=1, max_size=7, unique=True))
+    return {"days": days, "from": start, "to": end}
 
 
 def _overlay_text(message: dict[str, Any], sample: SmsText) -> None:

@@ -10,12 +10,13 @@ an OPEN case or a valid request is discarded, never held against the server).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
+
+from sms_acceptance.generation._encoding import encode_json as _encoded
 
 __all__ = ["MUTATIONS", "Mutation"]
 
@@ -51,10 +52,6 @@ def _destination(document: Document, data: st.DataObject) -> dict[str, Any]:
     destinations = _message(document, data)["destinations"]
     index = data.draw(st.integers(0, len(destinations) - 1), label="destination index")
     return destinations[index]  # type: ignore[no-any-return]
-
-
-def _encoded(document: Document) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _window(document: Document, data: st.DataObject) -> dict[str, Any]:
@@ -95,7 +92,7 @@ def _body_truncated(document: Document, data: st.DataObject) -> bytes:
 
 
 def _body_array(document: Document, data: st.DataObject) -> bytes:
-    return _encoded([document])  # type: ignore[arg-type]
+    return _encoded([document])
 
 
 def _body_scalar(document: Document, data: st.DataObject) -> bytes:
