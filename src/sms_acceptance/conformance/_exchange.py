@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sms_acceptance._live_guard import is_loopback_url
+from sms_acceptance._network import NetworkConfigError, NetworkSettings
 from sms_acceptance.conformance import _http11
 from sms_acceptance.conformance._auth_header import AuthHeader
 
@@ -255,6 +256,7 @@ class HttpExchanger:
         request_timeout: float,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         unresponsive_after: int = 3,
+        network: NetworkSettings | None = None,
     ) -> None:
         self.url = url
         self._authorization = authorization
@@ -266,10 +268,14 @@ class HttpExchanger:
         # One request at a time on one connection; the loop runs only inside `send`.
         self._io_lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
+        self.network = NetworkSettings() if network is None else network
         self._endpoint: _http11.Endpoint | ValueError
         try:
             self._endpoint = _http11.Endpoint.parse(url)
-        except ValueError as error:  # reported per request, as a failure, never raised here
+            route = self.network.route(url)
+            tls_context = self.network.tls.client_context() if self._endpoint.tls else None
+        except (ValueError, NetworkConfigError) as error:
+            # Reported per request, as a failure, never raised here.
             self._endpoint = error
             self._client: _http11.Http11Client | None = None
         else:
@@ -277,6 +283,8 @@ class HttpExchanger:
                 self._endpoint,
                 connect_timeout=min(self.request_timeout, 10.0),
                 retry_stale=is_loopback_url(url),
+                tls_context=tls_context,
+                proxy=route.proxy,
             )
 
     def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+from sms_acceptance._network import NetworkSettings
 from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR
+from sms_acceptance.conformance._network_options import add_network_options, read_network_options
 from sms_acceptance.conformance._profile import (
     VendorProfile,
     VendorProfileError,
@@ -47,6 +49,7 @@ class SuiteOptions:
     max_messages: int
     test_destinations: tuple[str, ...]
     report_dir: Path
+    network: NetworkSettings = field(default_factory=NetworkSettings)
 
     @property
     def endpoint_url(self) -> str:
@@ -128,6 +131,7 @@ def add_options(parser: pytest.Parser) -> None:
         help=f"where summary.json, report.html and junit.xml are written (default "
         f"{DEFAULT_REPORT_DIR})",
     )
+    add_network_options(group)
 
 
 def _usage(message: str) -> pytest.UsageError:
@@ -240,4 +244,5 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         max_messages=max_messages,
         test_destinations=destinations,
         report_dir=Path(str(config.getoption("sms_report_dir"))),
+        network=read_network_options(config, None if base_url is None else base_url + path),
     )

@@ -12,6 +12,7 @@ from ._app import create_app
 from ._config import FAULT_STATUSES, FaultConfig, LatencyDistribution, SandboxConfig
 from ._process import SandboxProcess
 from ._serving import RunningSandbox, SandboxStartError, running_sandbox
+from ._tls import SandboxTls
 
 __all__ = [
     "FAULT_STATUSES",
@@ -21,6 +22,7 @@ __all__ = [
     "SandboxConfig",
     "SandboxProcess",
     "SandboxStartError",
+    "SandboxTls",
     "create_app",
     "running_sandbox",
 ]

@@ -20,6 +20,7 @@ import uvicorn
 
 from ._app import create_app
 from ._config import SandboxConfig
+from ._tls import SandboxTls
 from ._wire_errors import EnvelopeOnParseErrorProtocol
 
 __all__ = ["RunningSandbox", "SandboxStartError", "bind_socket", "running_sandbox", "serve_forever"]
@@ -40,12 +41,14 @@ class RunningSandbox:
     host: str
     port: int
     config: SandboxConfig
+    tls: bool = False
 
     @property
     def base_url(self) -> str:
-        """`http://127.0.0.1:PORT`, the `baseUrl` a client joins the endpoint path to."""
+        """`http://127.0.0.1:PORT` (`https://` over TLS), the `baseUrl` a client joins the
+        endpoint path to."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     @property
     def endpoint_url(self) -> str:
@@ -72,7 +75,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(config: SandboxConfig, *, log_level: str | None = None) -> uvicorn.Server:
+def _server(
+    config: SandboxConfig, *, log_level: str | None = None, tls: SandboxTls | None = None
+) -> uvicorn.Server:
     uvicorn_config = uvicorn.Config(
         create_app(config),
         http=EnvelopeOnParseErrorProtocol,
@@ -82,22 +87,31 @@ def _server(config: SandboxConfig, *, log_level: str | None = None) -> uvicorn.S
         log_level=log_level,
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
+        **({} if tls is None else tls.checked().uvicorn_options()),
     )
     return uvicorn.Server(uvicorn_config)
 
 
 @contextmanager
 def running_sandbox(
-    config: SandboxConfig, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0
+    config: SandboxConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    startup_timeout: float = 10.0,
+    tls: SandboxTls | None = None,
 ) -> Iterator[RunningSandbox]:
     """A sandbox served by uvicorn in a thread of this process, ready before it yields.
 
     For tests and the pytest plugin. On exit the server stops (in-flight requests get
     `_GRACEFUL_SHUTDOWN_SECONDS`) and the thread is joined.
     """
+    try:
+        server = _server(config, tls=tls)
+    except ValueError as error:
+        raise SandboxStartError(str(error)) from None
     sock = bind_socket(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
-    server = _server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox:{bound_port}", daemon=True
     )
@@ -112,7 +126,7 @@ def running_sandbox(
             if time.monotonic() > deadline:
                 raise SandboxStartError(f"the sandbox did not start within {startup_timeout:g} s")
             thread.join(0.005)
-        yield RunningSandbox(host=bound_host, port=bound_port, config=config)
+        yield RunningSandbox(host=bound_host, port=bound_port, config=config, tls=tls is not None)
     finally:
         server.should_exit = True
         thread.join(_GRACEFUL_SHUTDOWN_SECONDS + 5)
@@ -128,9 +142,10 @@ def serve_forever(
     *,
     on_ready: Callable[[RunningSandbox], None],
     log_level: str = "warning",
+    tls: SandboxTls | None = None,
 ) -> None:
     """Serve on `sock` in the foreground until SIGINT/SIGTERM (the CLI and `SandboxProcess`)."""
-    server = _server(config, log_level=log_level)
+    server = _server(config, log_level=log_level, tls=tls)
     bound_host, bound_port = sock.getsockname()[:2]
     # Everything built so far (modules, schemas, compiled validators) lives as long as the
     # process: keep it out of the collector's full passes, which then only see request garbage.
@@ -142,7 +157,9 @@ def serve_forever(
         while not server.started and not task.done():
             await asyncio.sleep(0.005)
         if server.started:
-            on_ready(RunningSandbox(host=bound_host, port=bound_port, config=config))
+            on_ready(
+                RunningSandbox(host=bound_host, port=bound_port, config=config, tls=tls is not None)
+            )
         await task
 
     asyncio.run(serve())
