@@ -37,6 +37,7 @@ from ._run import LoadRun, attach_run, find_run
 from ._run_setup import (
     RUN_MESSAGE,
     check_live_target,
+    checked_network,
     decode_payloads,
     prepare_payloads,
     ramp_seconds,
@@ -80,6 +81,7 @@ def _on_init(environment: Any, runner: Any = None, **_: Any) -> None:
             refuse(f"--report-dir {options.report_dir!r} cannot be created: {error.strerror}")
     run = LoadRun(options, authorization or "App worker-awaiting-master")
     attach_run(environment, run)
+    run.network = checked_network(parsed, host)
     if host:
         check_live_target(run, str(host))
     if runner is not None and is_worker:

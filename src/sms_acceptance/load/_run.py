@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from sms_acceptance._network import NetworkSettings
 from sms_acceptance._redaction import Redactor, redact_authorization
 
 from ._latency import LatencyRecorder
@@ -78,6 +79,7 @@ class LoadRun:
         self.target_url = ""
         self.live_guard: Any = None
         self.sandbox: Any = None
+        self.network = NetworkSettings()  # proxy and TLS, set from the options at `init`
         self.schedule: ArrivalSchedule | None = None
         self.schedule_share: tuple[float, float] | None = None
         self.live_budget: int | None = None

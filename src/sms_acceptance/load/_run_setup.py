@@ -57,6 +57,21 @@ def to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> 
     )
 
 
+def checked_network(parsed: Any, host: str | None) -> Any:
+    """The run's proxy and TLS settings (`NetworkSettings`), or one line and exit 2 if bad."""
+    from sms_acceptance._network import NetworkConfigError
+
+    from ._network import network_from_parsed
+
+    try:
+        network = network_from_parsed(parsed)
+        if host:
+            network.route(str(host))
+    except NetworkConfigError as error:
+        refuse(" ".join(str(error).split()))
+    return network
+
+
 def check_live_target(run: LoadRun, host: str, budget: int | None = None) -> None:
     from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
 

@@ -77,6 +77,8 @@ def _options(environment: Any, run: LoadRun) -> dict[str, Any]:
             shown[name] = redact_authorization(run.authorization)
         elif name in _SECRET_OPTIONS:
             shown[name] = None if value is None else "***"
+        elif name == "proxy" and value:  # a proxy password is shown as ***
+            shown[name] = run.network.describe(run.url)["proxy"] or "***"
         elif isinstance(value, str | int | float | bool) or value is None:
             shown[name] = run.redactor.scrub(value) if isinstance(value, str) else value
         elif isinstance(value, list | tuple) and all(
@@ -131,6 +133,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             "finished_at": _iso(ended),
             "duration_seconds": round(ended - started, 3),
             "target": run.redactor.scrub(run.url),
+            "network": run.network.describe(run.url),
             "target_kind": "embedded sandbox"
             if run.sandbox is not None
             else ("live" if run.live_guard is not None else "loopback"),
