@@ -184,3 +184,20 @@ def test_a_client_key_needs_a_client_certificate(pki: Pki) -> None:
     assert one_line_error(TlsSettings(client_key=str(pki.client))) == (
         "--client-key needs --client-cert"
     )
+
+
+def test_a_reproduction_curl_repeats_the_explicit_network_choices(pki: Pki) -> None:
+    from sms_acceptance.conformance._network_options import curl_network_words
+
+    settings = NetworkSettings.from_options(
+        proxy="http://ci:secret@proxy.corp:3128",
+        ca_bundle=str(pki.ca),
+        client_cert=str(pki.client),
+        client_key=None,
+        verify=False,
+        environ={},
+    )
+    assert curl_network_words(settings) == (
+        "--proxy", "'http://ci:***@proxy.corp:3128'",
+        "--cacert", str(pki.ca), "--cert", str(pki.client), "--insecure",
+    )  # fmt: skip

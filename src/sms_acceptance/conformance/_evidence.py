@@ -72,7 +72,8 @@ def _text(data: bytes, limit: int) -> tuple[str, bool]:
 def curl_command(exchange: Exchange, redactor: Redactor) -> str:
     """A `curl` that resends the exact bytes; the credential comes from the environment."""
     request = exchange.request
-    parts = ["curl", "-sS", "-i", "-X", request.method, shlex.quote(request.url)]
+    parts = ["curl", "-sS", "-i", *request.curl_network, "-X", request.method]
+    parts.append(shlex.quote(request.url))
     auth_option = request.auth.curl_option()
     if auth_option is not None:
         parts.append(auth_option)

@@ -29,6 +29,7 @@ from sms_acceptance._live_guard import is_loopback_url
 from sms_acceptance._network import NetworkConfigError, NetworkSettings
 from sms_acceptance.conformance import _http11
 from sms_acceptance.conformance._auth_header import AuthHeader
+from sms_acceptance.conformance._network_options import curl_network_words
 
 __all__ = [
     "BodyKind",
@@ -96,6 +97,8 @@ class SentRequest:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     auth: AuthHeader
+    curl_network: tuple[str, ...] = ()
+    """The route and TLS settings as `curl` options (`--cacert FILE`, `--cert FILE`...)."""
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -269,6 +272,7 @@ class HttpExchanger:
         self._io_lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self.network = NetworkSettings() if network is None else network
+        self._curl_network = curl_network_words(self.network)
         self._endpoint: _http11.Endpoint | ValueError
         try:
             self._endpoint = _http11.Endpoint.parse(url)
@@ -325,7 +329,12 @@ class HttpExchanger:
             headers["Authorization"] = real_auth
             shown["Authorization"] = auth.shown(self._authorization)
         request = SentRequest(
-            method="POST", url=self.url, headers=tuple(shown.items()), body=body, auth=auth
+            method="POST",
+            url=self.url,
+            headers=tuple(shown.items()),
+            body=body,
+            auth=auth,
+            curl_network=self._curl_network,
         )
         outcome = self._call(self._send(headers, body))
         with self._lock:

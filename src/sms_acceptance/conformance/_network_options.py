@@ -13,7 +13,12 @@ import pytest
 
 from sms_acceptance._network import NetworkConfigError, NetworkSettings, parse_proxy_url
 
-__all__ = ["add_network_options", "network_reproduce_words", "read_network_options"]
+__all__ = [
+    "add_network_options",
+    "curl_network_words",
+    "network_reproduce_words",
+    "read_network_options",
+]
 
 
 def add_network_options(group: Any) -> None:
@@ -93,3 +98,25 @@ def network_reproduce_words(settings: NetworkSettings) -> list[str]:
     if not tls.verify:
         words.append("--no-tls-verify")
     return words
+
+
+def curl_network_words(settings: NetworkSettings) -> tuple[str, ...]:
+    """The same route and TLS settings as `curl` options (curl reads `$HTTPS_PROXY` and
+    `$NO_PROXY` itself, with the same rules, so only explicit choices are repeated)."""
+    words: list[str] = []
+    if settings.proxy is not None:
+        if settings.proxy:
+            shown = parse_proxy_url(settings.proxy, "--proxy").shown
+            words += ["--proxy", shlex.quote(shown)]
+        else:
+            words += ["--noproxy", "'*'"]
+    tls = settings.tls
+    if tls.ca_bundle is not None:
+        words += ["--cacert", shlex.quote(tls.ca_bundle)]
+    if tls.client_cert is not None:
+        words += ["--cert", shlex.quote(tls.client_cert)]
+    if tls.client_key is not None:
+        words += ["--key", shlex.quote(tls.client_key)]
+    if not tls.verify:
+        words.append("--insecure")
+    return tuple(words)
