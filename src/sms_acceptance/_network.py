@@ -28,6 +28,7 @@ Every bad setting is a `NetworkConfigError` with one line naming the option or v
 from __future__ import annotations
 
 import base64
+import dataclasses
 import ipaddress
 import os
 import ssl
@@ -286,6 +287,13 @@ class NetworkSettings:
     proxy: str | None = None
     tls: TlsSettings = field(default_factory=TlsSettings)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    direct_because: str = "--proxy ''"
+    """What the reports say made `proxy=""` go direct."""
+
+    def without_proxy(self, because: str) -> NetworkSettings:
+        """The same TLS settings, no proxy: for a server the kit started itself on loopback
+        (the embedded sandbox), which an outbound proxy could not reach."""
+        return dataclasses.replace(self, proxy="", direct_because=because)
 
     @classmethod
     def from_options(
@@ -329,7 +337,7 @@ class NetworkSettings:
         found = proxies_from_environment(self.environ)
         if self.proxy is not None:
             if not self.proxy:
-                return Route(None, "--proxy ''")
+                return Route(None, self.direct_because)
             chosen, source = self.proxy, "--proxy"
         else:
             for key in (scheme, "all"):

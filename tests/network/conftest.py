@@ -18,6 +18,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,17 +98,21 @@ class Tinyproxy:
         return self.log_text().count(f"CONNECT {authority} HTTP/1.1")
 
 
-@pytest.fixture
-def proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
+PROXY_USER, PROXY_PASSWORD = "ci-user", "pr0xy-pa55word"
+
+
+@contextmanager
+def tinyproxy(folder: Path, extra_config: str = "") -> Iterator[Tinyproxy]:
+    """tinyproxy on a free loopback port, in the foreground, stopped by its pid afterwards."""
     executable = shutil.which("tinyproxy")
     if executable is None:
         pytest.skip("tinyproxy not installed (apt-get install tinyproxy; .ci/run does)")
     port = free_port()
-    log = tmp_path / "tinyproxy.log"
-    config = tmp_path / "tinyproxy.conf"
+    log = folder / "tinyproxy.log"
+    config = folder / "tinyproxy.conf"
     config.write_text(
         f'Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile "{log}"\nLogLevel Info\n'
-        "MaxClients 64\nAllow 127.0.0.1\nDisableViaHeader Yes\n",
+        f"MaxClients 64\nAllow 127.0.0.1\nDisableViaHeader Yes\n{extra_config}",
         encoding="utf-8",
     )
     process = subprocess.Popen(
@@ -134,6 +139,20 @@ def proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@pytest.fixture
+def proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
+    """An open forward proxy (loopback clients only)."""
+    with tinyproxy(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def authenticating_proxy(tmp_path: Path) -> Iterator[Tinyproxy]:
+    """A forward proxy that answers 407 without `PROXY_USER:PROXY_PASSWORD` (Basic)."""
+    with tinyproxy(tmp_path, f"BasicAuth {PROXY_USER} {PROXY_PASSWORD}\n") as running:
+        yield running
 
 
 @pytest.fixture

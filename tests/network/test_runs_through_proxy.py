@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import SECRET, Pki, Tinyproxy
+from .conftest import PROXY_PASSWORD, PROXY_USER, SECRET, Pki, Tinyproxy
 
 pytestmark = pytest.mark.slow
 
@@ -103,6 +104,7 @@ def test_a_locust_run_without_the_test_ca_fails_every_request(
     pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     """Verification is on by default in the load tests too (Locust's own default is off)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     reports = tmp_path / "reports"
     command = [
         str(LOCUST), "-f", str(REPO / "loadtests" / "single_destination.py"), "--headless",
@@ -124,3 +126,82 @@ def test_a_locust_run_without_the_test_ca_fails_every_request(
     assert summary["requests"]["total"] > 0
     assert summary["requests"]["failed"] == summary["requests"]["total"]
     assert "SSLCertVerificationError" in completed.stderr
+
+
+def locust_run(
+    tmp_path: Path, env: dict[str, str], *arguments: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    reports = tmp_path / "reports"
+    command = [
+        str(LOCUST), "-f", str(REPO / "loadtests" / "single_destination.py"), "--headless",
+        "--only-summary", "-u", "1", "-r", "1", "-t", "2s", "--report-dir", str(reports),
+        "--payload-pool", "4", *arguments,
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    summary: dict[str, Any] = json.loads((reports / "summary.json").read_text("utf-8"))
+    return completed, summary
+
+
+def test_locust_users_pass_proxy_credentials_from_the_proxy_url(
+    pki: Pki, authenticating_proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
+) -> None:
+    env = environment(authenticating_proxy)
+    env["HTTPS_PROXY"] = (
+        f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{authenticating_proxy.port}"
+    )
+    tls = ("--ca-bundle", str(pki.ca), "--client-cert", str(pki.client))
+    completed, summary = locust_run(tmp_path / "with", env, "--host", mtls_sandbox, *tls)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert summary["requests"]["failed"] == 0 and summary["requests"]["total"] > 0
+    assert summary["run"]["network"]["proxy"] == (
+        f"http://{PROXY_USER}:***@127.0.0.1:{authenticating_proxy.port}"
+    )
+    assert PROXY_PASSWORD not in completed.stdout + completed.stderr
+    assert PROXY_PASSWORD not in json.dumps(summary)
+
+    env["HTTPS_PROXY"] = authenticating_proxy.url  # no credentials: every CONNECT gets 407
+    completed, summary = locust_run(tmp_path / "without", env, "--host", mtls_sandbox, *tls)
+    assert completed.returncode == 3  # the error_rate threshold, not a crash of the users
+    assert summary["requests"]["failed"] == summary["requests"]["total"] > 0
+    assert "Traceback" not in completed.stderr
+
+
+def test_the_embedded_sandbox_is_never_proxied(tmp_path: Path) -> None:
+    """Without a target both tools start their own loopback sandbox; a CI job's outbound proxy
+    (here one that refuses every connection) cannot reach it and is not used for it."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.pop("SMS_ACCEPTANCE_AUTHORIZATION", None)
+    env["HTTP_PROXY"] = env["HTTPS_PROXY"] = "http://127.0.0.1:9"  # discard: nothing listens
+    completed, summary = locust_run(tmp_path / "load", env)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert summary["run"]["network"] == {
+        "proxy": None,
+        "source": "embedded sandbox",
+        "tls": summary["run"]["network"]["tls"],
+    }
+    reports = tmp_path / "suite"
+    command = [
+        sys.executable, "-m", "pytest", "conformance/test_auth.py", "-p", "no:cacheprovider",
+        "--hypothesis-profile=quick", f"--report-dir={reports}",
+    ]  # fmt: skip
+    suite = subprocess.run(
+        command,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert suite.returncode == 0, suite.stdout[-3000:]
+    network = json.loads((reports / "summary.json").read_text("utf-8"))["target"]["network"]
+    assert network["proxy"] is None and network["source"] == "embedded sandbox"

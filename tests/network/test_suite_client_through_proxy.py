@@ -21,7 +21,7 @@ from sms_acceptance.conformance._auth_header import CONFIGURED
 from sms_acceptance.conformance._exchange import FailureCategory, ReceivedResponse
 from sms_acceptance.sandbox import SandboxConfig, SandboxTls, running_sandbox
 
-from .conftest import ENDPOINT, SECRET, Pki, Tinyproxy
+from .conftest import ENDPOINT, PROXY_PASSWORD, PROXY_USER, SECRET, Pki, Tinyproxy
 
 EMPTY_REQUEST = b'{"messages":[]}'
 
@@ -204,3 +204,18 @@ def test_a_proxy_refusing_the_tunnel_is_a_connect_error_naming_it(
     message = outcome.message  # type: ignore[attr-defined]
     assert expected in message
     assert "relay-pass" not in message and "127.0.0.1" in message
+
+
+def test_proxy_credentials_in_the_proxy_url_open_the_tunnel(
+    pki: Pki, authenticating_proxy: Tinyproxy
+) -> None:
+    port = authenticating_proxy.port
+    with tls_sandbox(pki) as url:
+        refused = post(url, settings(pki, proxy=f"http://127.0.0.1:{port}"))
+        with_credentials = f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{port}"
+        accepted = post(url, settings(pki, proxy=None, environ={"https_proxy": with_credentials}))
+    assert not isinstance(refused, ReceivedResponse)
+    assert "407" in refused.message  # type: ignore[attr-defined]
+    assert "proxy credentials missing or refused" in refused.message  # type: ignore[attr-defined]
+    assert isinstance(accepted, ReceivedResponse)
+    assert accepted.status == 400

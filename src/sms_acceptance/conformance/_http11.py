@@ -1,14 +1,14 @@
 """A minimal HTTP/1.1 client: h11 for the protocol, asyncio streams for the bytes.
 
 The conformance suite sends one POST at a time to one endpoint, so it needs little of what a general
-client carries (no pools, redirects, cookies, HTTP/2, per-phase timeout plumbing through anyio). httpx's async client cost ~1 ms of CPU per request here, a fifth of a whole conformance run;
-h11 over `asyncio.open_connection` does the same exchange for a fraction of that while keeping what
-the suite relies on: one keep-alive connection (reopened when the server closes it or h11 says it
-cannot be reused; against a loopback server, a request that fails on a reused connection before
-any byte of the answer is retried once on a fresh one, as httpcore does), Content-Length and
-chunked bodies, gzip/deflate decoding with httpx's rules, and a body cap checked against the
-declared length first and then while streaming. The overall deadline is the caller's
-(`asyncio.timeout` around `post`).
+client carries (no pools, redirects, cookies, HTTP/2, per-phase timeout plumbing through anyio).
+httpx's async client cost ~1 ms of CPU per request here, a fifth of a whole conformance run; h11
+over `asyncio.open_connection` does the same exchange for a fraction of that while keeping what the
+suite relies on: one keep-alive connection (reopened when the server closes it or h11 says it cannot
+be reused; against a loopback server, a request that fails on a reused connection before any byte of
+the answer is retried once on a fresh one, as httpcore does), Content-Length and chunked bodies,
+gzip/deflate decoding with httpx's rules, and a body cap checked against the declared length first
+and then while streaming. The overall deadline is the caller's (`asyncio.timeout` around `post`).
 
 Behind an outbound proxy (`sms_acceptance._network`: `--proxy`, `HTTPS_PROXY`, `NO_PROXY`) an
 https target is reached through a `CONNECT` tunnel opened with h11 itself, TLS then started inside

@@ -246,6 +246,9 @@ class ConformancePlugin:
         elif self.options.base_url is None:
             self._start_sandbox()
         assert self.options.authorization is not None
+        if self.embedded_sandbox:  # our own loopback server: never through an outbound proxy
+            network = self.options.network.without_proxy("embedded sandbox")
+            self.options = dataclasses.replace(self.options, network=network)
         exchanger = HttpExchanger(
             self.options.endpoint_url,
             authorization=self.options.authorization,

@@ -133,6 +133,8 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
     atexit.register(process.stop)
     run.sandbox = process
     run.target_url = process.base_url
+    # Our own loopback server: never through an outbound proxy from the environment.
+    run.network = run.network.without_proxy("embedded sandbox")
     environment.host = process.base_url
     _logger.info("sms-acceptance: no --host given, started the sandbox at %s", process.base_url)
 
@@ -146,6 +148,8 @@ def _on_run_message(environment: Any, msg: Any, **_: Any) -> None:
     rate = msg.data["rate"]
     run.schedule_share = None if rate is None else (float(rate), float(msg.data["origin"]))
     run.live_budget = int(msg.data["max_messages"])
+    if msg.data.get("embedded_sandbox"):  # the master's own loopback sandbox: never proxied
+        run.network = run.network.without_proxy("embedded sandbox")
 
 
 def _on_test_start(environment: Any, **_: Any) -> None:

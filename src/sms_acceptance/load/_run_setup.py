@@ -124,6 +124,7 @@ def send_run_to_workers(runner: Any, run: LoadRun) -> None:
                 "rate": None if rate is None else rate / run.node_count,
                 "origin": origin,
                 "max_messages": budget + (1 if index < remainder else 0),
+                "embedded_sandbox": run.sandbox is not None,
             },
             client_id=worker.id,
         )
