@@ -67,6 +67,8 @@ def test_the_suite_passes_through_the_proxy_with_verification_on(
     assert network["tls"]["verify"] is True
     assert network["tls"]["client_cert"] == str(pki.client)
     assert SECRET not in proxy.log_text()
+    html = (reports / "report.html").read_text("utf-8")
+    assert f"proxy <code>{proxy.url}</code> ($HTTPS_PROXY); TLS verified against" in html
 
 
 def test_a_short_locust_run_passes_through_the_proxy_with_verification_on(
@@ -205,3 +207,30 @@ def test_the_embedded_sandbox_is_never_proxied(tmp_path: Path) -> None:
     assert suite.returncode == 0, suite.stdout[-3000:]
     network = json.loads((reports / "summary.json").read_text("utf-8"))["target"]["network"]
     assert network["proxy"] is None and network["source"] == "embedded sandbox"
+
+
+def test_no_tls_verify_is_explicit_and_every_report_says_so(
+    pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    command = [
+        sys.executable, "-m", "pytest", "conformance/test_auth.py", "-p", "no:cacheprovider",
+        f"--base-url={mtls_sandbox}", f"--client-cert={pki.client}", "--no-tls-verify",
+        "--hypothesis-profile=quick", f"--report-dir={reports}",
+    ]  # fmt: skip
+    completed = subprocess.run(
+        command,
+        cwd=REPO,
+        env=environment(proxy),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "TLS verification OFF (--no-tls-verify)" in completed.stdout
+    summary = json.loads((reports / "summary.json").read_text("utf-8"))
+    assert summary["target"]["network"]["tls"]["verify"] is False
+    assert "--no-tls-verify" in summary["reproduce"]
+    html = (reports / "report.html").read_text("utf-8")
+    assert "TLS verification OFF (--no-tls-verify)" in html
