@@ -15,8 +15,9 @@ https target is reached through a `CONNECT` tunnel opened with h11 itself, TLS t
 it (`StreamWriter.start_tls`), so the proxy never sees the request or its Authorization header; an
 http target is sent to the proxy in absolute form (`POST http://host/path`), as every client does.
 The tunnel and the TLS handshake count against the connect timeout. TLS settings (CA bundle,
-client certificate, verification) come in as a ready `ssl.SSLContext`. Measured, this costs
-nothing per request once the connection is open (benchmarks/README.md: the HTTP client).
+client certificate, verification) come in as a ready `ssl.SSLContext`. Once open, the tunnel
+costs nothing per request; a proxy relaying the TLS records in pieces makes the client read more
+often (~650 against ~380 µs of CPU per request, benchmarks/README.md: the HTTP client).
 
 Failures are typed exceptions named after what the server did; `_exchange` turns them into report
 categories. Protocol errors carry h11's own messages, which are the ones httpx passed through.
