@@ -153,20 +153,20 @@ def locust_run(
     return completed, summary
 
 
-def test_locust_users_pass_proxy_credentials_from_the_proxy_url(
+def test_locust_users_pass_the_credentials_of_the_proxy_url(
     pki: Pki, authenticating_proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     env = environment(authenticating_proxy)
-    env["HTTPS_PROXY"] = (
-        f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{authenticating_proxy.port}"
-    )
+    port = authenticating_proxy.port
     tls = ("--ca-bundle", str(pki.ca), "--client-cert", str(pki.client))
-    completed, summary = locust_run(tmp_path / "with", env, "--host", mtls_sandbox, *tls)
+    proxy = ("--proxy", f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{port}")
+    completed, summary = locust_run(tmp_path / "with", env, "--host", mtls_sandbox, *tls, *proxy)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert summary["requests"]["failed"] == 0 and summary["requests"]["total"] > 0
-    assert summary["run"]["network"]["proxy"] == (
-        f"http://{PROXY_USER}:***@127.0.0.1:{authenticating_proxy.port}"
-    )
+    shown = f"http://{PROXY_USER}:***@127.0.0.1:{port}"
+    assert summary["run"]["network"]["proxy"] == shown
+    assert summary["run"]["network"]["source"] == "--proxy"
+    assert summary["options"]["proxy"] == shown
     assert PROXY_PASSWORD not in completed.stdout + completed.stderr
     assert PROXY_PASSWORD not in json.dumps(summary)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sms_acceptance._network import parse_proxy_url
 from sms_acceptance._redaction import redact_authorization
 
 from ._latency import (
@@ -78,7 +79,7 @@ def _options(environment: Any, run: LoadRun) -> dict[str, Any]:
         elif name in _SECRET_OPTIONS:
             shown[name] = None if value is None else "***"
         elif name == "proxy" and value:  # a proxy password is shown as ***
-            shown[name] = run.network.describe(run.url)["proxy"] or "***"
+            shown[name] = parse_proxy_url(str(value), "--proxy").shown
         elif isinstance(value, str | int | float | bool) or value is None:
             shown[name] = run.redactor.scrub(value) if isinstance(value, str) else value
         elif isinstance(value, list | tuple) and all(
