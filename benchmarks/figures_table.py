@@ -19,7 +19,15 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks._output import REPORT_DIR, BenchmarkError, run_main
 
-ORDER = ("loadgen", "sandbox", "sandbox_memory", "validation", "conformance", "scaling")
+ORDER = (
+    "loadgen",
+    "sandbox",
+    "sandbox_memory",
+    "validation",
+    "conformance",
+    "scaling",
+    "http_client",
+)
 
 
 def main() -> int:

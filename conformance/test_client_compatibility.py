@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from sms_acceptance._live_guard import LiveTrafficRefused
+from sms_acceptance import LiveTrafficRefused
 from sms_acceptance.conformance import CheckFailed, ConformanceClient, encode_json, plain_request
 from sms_acceptance.conformance._client_compat import (
     CLIENT_PROPERTY,
@@ -47,6 +47,7 @@ def test_H1_absolute_form_request_line_is_served_like_origin_form(sms: Conforman
         encode_json(document),
         str(sms.options.authorization),
         sms.options.request_timeout,
+        sms.options.network,
     )
     verification = Verification(
         exchange,
@@ -86,6 +87,7 @@ def test_K_client_works_unchanged(
         Destination.of(str(sms.options.base_url)),
         str(sms.options.authorization),
         sms.options.request_timeout,
+        sms.options.network,
     )
     verdict = dataclasses.replace(judge_client(recording, replies), required=required)
     row = json.dumps(verdict.as_dict(), ensure_ascii=False)

@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from ._live_guard import (
         LiveTrafficGuard,
         LiveTrafficRefused,
+        check_outbound_url,
         is_loopback_url,
+        url_origin,
+    )
+    from ._network import (
+        NetworkConfigError,
+        NetworkSettings,
+        TlsSettings,
+        curl_network_words,
     )
     from ._redaction import (
         MASK,
@@ -141,6 +149,12 @@ _EXPORTS: dict[str, str] = {
     "LiveTrafficGuard": "_live_guard",
     "LiveTrafficRefused": "_live_guard",
     "is_loopback_url": "_live_guard",
+    "check_outbound_url": "_live_guard",
+    "url_origin": "_live_guard",
+    "NetworkConfigError": "_network",
+    "NetworkSettings": "_network",
+    "TlsSettings": "_network",
+    "curl_network_words": "_network",
     "MUTATIONS": "generation",
     "Mutation": "generation",
     "SmsText": "generation",
@@ -180,6 +194,8 @@ __all__ = [
     "LiveTrafficRefused",
     "LoopbackServer",
     "Mutation",
+    "NetworkConfigError",
+    "NetworkSettings",
     "Redactor",
     "RequestVerdict",
     "RuleViolation",
@@ -191,11 +207,14 @@ __all__ = [
     "SchemaViolation",
     "SegmentCount",
     "SmsText",
+    "TlsSettings",
     "__version__",
     "bundled_schema",
+    "check_outbound_url",
     "compile_schema",
     "create_app",
     "curl_command",
+    "curl_network_words",
     "encode_json",
     "error_envelope",
     "fast_validator",
@@ -218,6 +237,7 @@ __all__ = [
     "serve_on_loopback",
     "sms_texts",
     "transliterate_turkish",
+    "url_origin",
     "valid_requests",
 ]
 

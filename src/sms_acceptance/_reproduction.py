@@ -29,15 +29,17 @@ def curl_command(
     *,
     authorization_option: str | None = AUTHORIZATION_FROM_ENV,
     request_target: str | None = None,
+    network_options: Iterable[str] = (),
 ) -> str:
     """`curl -sS -i -X METHOD URL [AUTH] -H ... --data-binary BODY`, every part shell-quoted.
 
     `authorization_option` is the curl option for the Authorization header (None: none is sent);
     the caller still scrubs the result with its `Redactor` before showing it anywhere.
     `request_target` replays a request line curl would not build from the URL (the absolute
-    form of H1).
+    form of H1); `network_options` repeat the run's route and TLS choices (`--proxy`, `--cacert`,
+    `--cert`, `--insecure`...), already quoted.
     """
-    parts = ["curl", "-sS", "-i", "-X", method, shlex.quote(url)]
+    parts = ["curl", "-sS", "-i", *network_options, "-X", method, shlex.quote(url)]
     if request_target is not None:
         parts.extend(["--request-target", shlex.quote(request_target)])
     if authorization_option is not None:

@@ -20,6 +20,7 @@ SCRIPTS = (
     "bench_sandbox.py",
     "bench_loadgen.py",
     "bench_conformance.py",
+    "bench_http_client.py",
 )
 
 

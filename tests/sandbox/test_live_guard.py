@@ -7,8 +7,13 @@ import threading
 
 import pytest
 
-from sms_acceptance import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
-from sms_acceptance._live_guard import check_outbound_url, url_origin
+from sms_acceptance import (
+    LiveTrafficGuard,
+    LiveTrafficRefused,
+    check_outbound_url,
+    is_loopback_url,
+    url_origin,
+)
 
 LIVE = "https://api.infobip.com"
 

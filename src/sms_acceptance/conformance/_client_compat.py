@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import h11
 
 from sms_acceptance._envelope import parse_error_envelope
+from sms_acceptance._network import NetworkSettings, open_connection
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance.conformance._auth_header import AuthHeader
 from sms_acceptance.conformance._exchange import (
@@ -54,6 +55,8 @@ __all__ = [
 CLIENT_PROPERTY = "sms_acceptance_client"
 
 _MAX_BODY_BYTES = 2 * 1024 * 1024
+# Replays without proxy or TLS options (the project's own tests call them directly).
+_DIRECT = NetworkSettings(proxy="")
 # Fields the contract needs a value for: a null there is a bad request, not an absent option.
 _REQUIRED = frozenset({"messages", "destinations", "to", "days", "hour", "minute"})
 
@@ -193,17 +196,23 @@ def _receive(conn: socket.socket, deadline: float) -> tuple[int, list[tuple[str,
             return status, headers, bytes(body)
 
 
-def send_raw(base_url: str, raw: bytes, *, shown: SentRequest, timeout: float) -> Exchange:
+def send_raw(
+    base_url: str,
+    raw: bytes,
+    *,
+    shown: SentRequest,
+    timeout: float,
+    network: NetworkSettings = _DIRECT,
+) -> Exchange:
     """Sends `raw` as it is on a new connection to `base_url`'s host; the answer as an `Exchange`.
 
-    `shown` is the request as reports show it (credential redacted).
+    `shown` is the request as reports show it (credential redacted); `network` routes the
+    connection (a proxy's tunnel, TLS with the run's certificates) as for every other request.
     """
-    parts = urlsplit(base_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     started = time.monotonic()
     deadline = started + timeout
     try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout) as conn:
+        with open_connection(network, base_url, timeout) as conn:
             conn.sendall(raw)
             status, headers, body = _receive(conn, deadline)
     except TimeoutError as error:
@@ -456,7 +465,12 @@ class Destination:
 
 
 def absolute_form_exchange(
-    destination: Destination, endpoint_path: str, body: bytes, authorization: str, timeout: float
+    destination: Destination,
+    endpoint_path: str,
+    body: bytes,
+    authorization: str,
+    timeout: float,
+    network: NetworkSettings = _DIRECT,
 ) -> Exchange:
     """H1: `body` POSTed with the request line in absolute form (`POST http://host/path`)."""
     target = f"{destination.scheme}://{destination.host}{destination.path_prefix}{endpoint_path}"
@@ -478,11 +492,15 @@ def absolute_form_exchange(
         auth,
         request_target=target,
     )
-    return send_raw(destination.base_url, raw, shown=shown, timeout=timeout)
+    return send_raw(destination.base_url, raw, shown=shown, timeout=timeout, network=network)
 
 
 def replay(
-    recording: ClientRecording, destination: Destination, authorization: str, timeout: float
+    recording: ClientRecording,
+    destination: Destination,
+    authorization: str,
+    timeout: float,
+    network: NetworkSettings = _DIRECT,
 ) -> list[tuple[RecordedRequest, Exchange]]:
     """Every recorded request of one client sent to `destination`, with its answer.
 
@@ -506,6 +524,9 @@ def replay(
             recorded, url=url, host=destination.host, auth=auth, authorization=authorization
         )
         replies.append(
-            (recorded, send_raw(destination.base_url, raw, shown=shown, timeout=timeout))
+            (
+                recorded,
+                send_raw(destination.base_url, raw, shown=shown, timeout=timeout, network=network),
+            )
         )
     return replies

@@ -80,6 +80,7 @@ def curl_command(exchange: Exchange, redactor: Redactor) -> str:
         body,
         authorization_option=request.auth.curl_option(),
         request_target=request.request_target,
+        network_options=request.curl_network,
     )
     return redactor.scrub(command)
 

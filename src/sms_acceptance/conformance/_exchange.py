@@ -26,8 +26,10 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sms_acceptance._live_guard import is_loopback_url
+from sms_acceptance._network import NetworkConfigError, NetworkSettings
 from sms_acceptance.conformance import _http11
 from sms_acceptance.conformance._auth_header import AuthHeader
+from sms_acceptance.conformance._network_options import curl_network_words
 
 __all__ = [
     "BodyKind",
@@ -97,6 +99,8 @@ class SentRequest:
     auth: AuthHeader
     # Set when the request line carried this target instead of the URL's path (H1: absolute form).
     request_target: str | None = None
+    curl_network: tuple[str, ...] = ()
+    """The route and TLS settings as `curl` options (`--cacert FILE`, `--cert FILE`...)."""
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -257,6 +261,7 @@ class HttpExchanger:
         request_timeout: float,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         unresponsive_after: int = 3,
+        network: NetworkSettings | None = None,
     ) -> None:
         self.url = url
         self._authorization = authorization
@@ -268,10 +273,15 @@ class HttpExchanger:
         # One request at a time on one connection; the loop runs only inside `send`.
         self._io_lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
+        self.network = NetworkSettings() if network is None else network
+        self._curl_network = curl_network_words(self.network)
         self._endpoint: _http11.Endpoint | ValueError
         try:
             self._endpoint = _http11.Endpoint.parse(url)
-        except ValueError as error:  # reported per request, as a failure, never raised here
+            route = self.network.route(url)
+            tls_context = self.network.tls.client_context() if self._endpoint.tls else None
+        except (ValueError, NetworkConfigError) as error:
+            # Reported per request, as a failure, never raised here.
             self._endpoint = error
             self._client: _http11.Http11Client | None = None
         else:
@@ -279,6 +289,8 @@ class HttpExchanger:
                 self._endpoint,
                 connect_timeout=min(self.request_timeout, 10.0),
                 retry_stale=is_loopback_url(url),
+                tls_context=tls_context,
+                proxy=route.proxy,
             )
 
     def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
@@ -319,7 +331,12 @@ class HttpExchanger:
             headers["Authorization"] = real_auth
             shown["Authorization"] = auth.shown(self._authorization)
         request = SentRequest(
-            method="POST", url=self.url, headers=tuple(shown.items()), body=body, auth=auth
+            method="POST",
+            url=self.url,
+            headers=tuple(shown.items()),
+            body=body,
+            auth=auth,
+            curl_network=self._curl_network,
         )
         outcome = self._call(self._send(headers, body))
         with self._lock:

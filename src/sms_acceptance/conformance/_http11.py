@@ -1,15 +1,23 @@
 """A minimal HTTP/1.1 client: h11 for the protocol, asyncio streams for the bytes.
 
-The conformance suite sends one POST at a time to one endpoint, so it needs none of what a general
-client carries (pools, proxies, redirects, cookies, HTTP/2, per-phase timeout plumbing through
-anyio). httpx's async client cost ~1 ms of CPU per request here, a fifth of a whole conformance run;
-h11 over `asyncio.open_connection` does the same exchange for a fraction of that while keeping what
-the suite relies on: one keep-alive connection (reopened when the server closes it or h11 says it
-cannot be reused; against a loopback server, a request that fails on a reused connection before
-any byte of the answer is retried once on a fresh one, as httpcore does), Content-Length and
-chunked bodies, gzip/deflate decoding with httpx's rules, and a body cap checked against the
-declared length first and then while streaming. The overall deadline is the caller's
-(`asyncio.timeout` around `post`).
+The conformance suite sends one POST at a time to one endpoint, so it needs little of what a general
+client carries (no pools, redirects, cookies, HTTP/2, per-phase timeout plumbing through anyio).
+httpx's async client cost ~1 ms of CPU per request here, a fifth of a whole conformance run; h11
+over `asyncio.open_connection` does the same exchange for a fraction of that while keeping what the
+suite relies on: one keep-alive connection (reopened when the server closes it or h11 says it cannot
+be reused; against a loopback server, a request that fails on a reused connection before any byte of
+the answer is retried once on a fresh one, as httpcore does), Content-Length and chunked bodies,
+gzip/deflate decoding with httpx's rules, and a body cap checked against the declared length first
+and then while streaming. The overall deadline is the caller's (`asyncio.timeout` around `post`).
+
+Behind an outbound proxy (`sms_acceptance._network`: `--proxy`, `HTTPS_PROXY`, `NO_PROXY`) an
+https target is reached through a `CONNECT` tunnel opened with h11 itself, TLS then started inside
+it (`StreamWriter.start_tls`), so the proxy never sees the request or its Authorization header; an
+http target is sent to the proxy in absolute form (`POST http://host/path`), as every client does.
+The tunnel and the TLS handshake count against the connect timeout. TLS settings (CA bundle,
+client certificate, verification) come in as a ready `ssl.SSLContext`. Once open, the tunnel
+costs nothing per request; a proxy relaying the TLS records in pieces makes the client read more
+often (~650 against ~380 µs of CPU per request, benchmarks/README.md: the HTTP client).
 
 Failures are typed exceptions named after what the server did; `_exchange` turns them into report
 categories. Protocol errors carry h11's own messages, which are the ones httpx passed through.
@@ -27,6 +35,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import h11
+
+from sms_acceptance._network import ProxyUrl
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -222,7 +232,13 @@ class Http11Client:
     """POSTs to one endpoint over one keep-alive connection; one request at a time."""
 
     def __init__(
-        self, endpoint: Endpoint, *, connect_timeout: float, retry_stale: bool = True
+        self,
+        endpoint: Endpoint,
+        *,
+        connect_timeout: float,
+        retry_stale: bool = True,
+        tls_context: ssl.SSLContext | None = None,
+        proxy: ProxyUrl | None = None,
     ) -> None:
         self.endpoint = endpoint
         self._connect_timeout = connect_timeout
@@ -230,10 +246,20 @@ class Http11Client:
         # without answering, and a resent POST there would be a second real, unbudgeted SMS.
         self._retry_stale = retry_stale
         self._connection: _Connection | None = None
+        self._proxy = proxy
         self._tls: ssl.SSLContext | None = None
         if endpoint.tls:
-            self._tls = ssl.create_default_context()
-            self._tls.set_alpn_protocols(["http/1.1"])
+            self._tls = tls_context
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+                self._tls.set_alpn_protocols(["http/1.1"])
+        self._target = endpoint.target
+        self._proxy_headers: list[tuple[bytes, bytes]] = []
+        if proxy is not None and not endpoint.tls:
+            # A plain-http target through a proxy: the proxy is the recipient (absolute form).
+            self._target = b"http://" + endpoint.host_header + endpoint.target
+            if proxy.authorization is not None:
+                self._proxy_headers = [(b"Proxy-Authorization", proxy.authorization.encode())]
 
     async def post(
         self,
@@ -244,10 +270,10 @@ class Http11Client:
         reception: Reception,
     ) -> None:
         """Send one request and fill `reception` with the complete answer, or raise."""
-        head = [(b"Host", self.endpoint.host_header), *headers]
+        head = [(b"Host", self.endpoint.host_header), *headers, *self._proxy_headers]
         head.append((b"Content-Length", str(len(body)).encode("ascii")))
         try:
-            request = h11.Request(method=b"POST", target=self.endpoint.target, headers=head)
+            request = h11.Request(method=b"POST", target=self._target, headers=head)
         except h11.LocalProtocolError as error:
             # h11's message quotes the offending value, which may be the credential: not shown.
             raise ProtocolViolation("a request header is not valid HTTP/1.1; not sent") from error
@@ -284,23 +310,46 @@ class Http11Client:
 
     async def _connect(self) -> _Connection:
         endpoint = self.endpoint
+        proxy = self._proxy
+        via = "" if proxy is None else f" (via proxy {proxy.shown})"
         try:
             async with asyncio.timeout(self._connect_timeout):
-                reader, writer = await asyncio.open_connection(
-                    endpoint.host,
-                    endpoint.port,
-                    ssl=self._tls,
-                    server_hostname=endpoint.host if self._tls is not None else None,
-                    limit=_READ_SIZE,
-                )
+                if proxy is None:
+                    reader, writer = await asyncio.open_connection(
+                        endpoint.host,
+                        endpoint.port,
+                        ssl=self._tls,
+                        server_hostname=endpoint.host if self._tls is not None else None,
+                        limit=_READ_SIZE,
+                    )
+                else:
+                    reader, writer = await self._connect_through(proxy)
         except TimeoutError as error:
-            raise ConnectTimedOut(f"no connection within {self._connect_timeout:g} s") from error
+            raise ConnectTimedOut(
+                f"no connection within {self._connect_timeout:g} s{via}"
+            ) from error
         except (OSError, ssl.SSLError) as error:
             text = " ".join(str(error).split()) or type(error).__name__
             refused = isinstance(error, ConnectionRefusedError) or "refused" in text.lower()
-            raise ConnectFailed(text, refused=refused) from error
+            raise ConnectFailed(text + via, refused=refused) from error
         self._connection = _Connection(reader, writer)
         return self._connection
+
+    async def _connect_through(
+        self, proxy: ProxyUrl
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A connection to the proxy; for an https target, a CONNECT tunnel with TLS inside."""
+        endpoint = self.endpoint
+        reader, writer = await asyncio.open_connection(proxy.host, proxy.port, limit=_READ_SIZE)
+        if self._tls is None:
+            return reader, writer
+        try:
+            await _open_tunnel(reader, writer, endpoint, proxy)
+            await writer.start_tls(self._tls, server_hostname=endpoint.host)
+        except BaseException:
+            writer.transport.abort()
+            raise
+        return reader, writer
 
     @staticmethod
     async def _round_trip(
@@ -378,6 +427,61 @@ class Http11Client:
     def close(self) -> None:
         """Abort the open connection, if any (idempotent)."""
         self._drop()
+
+
+async def _open_tunnel(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    endpoint: Endpoint,
+    proxy: ProxyUrl,
+) -> None:
+    """`CONNECT host:port` to the proxy; returns once it answers 2xx (the tunnel is open).
+
+    Anything else is a `ConnectFailed` naming the proxy and its answer (407: credentials)."""
+    host = f"[{endpoint.host}]" if ":" in endpoint.host else endpoint.host
+    authority = f"{host}:{endpoint.port}".encode("idna" if not host.isascii() else "ascii")
+    headers = [(b"Host", authority)]
+    if proxy.authorization is not None:
+        headers.append((b"Proxy-Authorization", proxy.authorization.encode("ascii")))
+    protocol = h11.Connection(h11.CLIENT)
+    writer.write(protocol.send(h11.Request(method=b"CONNECT", target=authority, headers=headers)))
+    writer.write(protocol.send(h11.EndOfMessage()))
+    await writer.drain()
+    while True:
+        try:
+            event = protocol.next_event()
+        except h11.RemoteProtocolError as error:
+            raise ConnectFailed(
+                f"proxy {proxy.shown} answered CONNECT with no valid HTTP ({error})", refused=False
+            ) from error
+        if event is h11.NEED_DATA:
+            received = await reader.read(_READ_SIZE)
+            if not received:
+                raise ConnectFailed(
+                    f"proxy {proxy.shown} closed the connection before answering CONNECT",
+                    refused=False,
+                )
+            protocol.receive_data(received)
+        elif isinstance(event, h11.Response):
+            if not 200 <= event.status_code < 300:
+                reason = event.reason.decode("latin-1", "replace")
+                hint = " (proxy credentials missing or refused)" if event.status_code == 407 else ""
+                raise ConnectFailed(
+                    f"proxy {proxy.shown} refused CONNECT {authority.decode()}: "
+                    f"{event.status_code} {reason}{hint}",
+                    refused=False,
+                )
+            if protocol.trailing_data[0]:
+                raise ConnectFailed(
+                    f"proxy {proxy.shown} sent bytes after its CONNECT answer", refused=False
+                )
+            return
+        elif isinstance(event, h11.ConnectionClosed):
+            raise ConnectFailed(
+                f"proxy {proxy.shown} closed the connection before answering CONNECT",
+                refused=False,
+            )
+        # 1xx: the final answer follows.
 
 
 def _joined(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:

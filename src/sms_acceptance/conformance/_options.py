@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+from sms_acceptance._network import NetworkSettings
 from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR
 from sms_acceptance.conformance._client_compat import load_recordings, matches_client
+from sms_acceptance.conformance._network_options import add_network_options, read_network_options
 from sms_acceptance.conformance._profile import (
     VendorProfile,
     VendorProfileError,
@@ -50,6 +52,7 @@ class SuiteOptions:
     report_dir: Path
     # K1-K5: clients whose breakage fails the run (--require-client and the vendor profile).
     required_clients: tuple[str, ...] = ()
+    network: NetworkSettings = field(default_factory=NetworkSettings)
 
     @property
     def endpoint_url(self) -> str:
@@ -141,6 +144,7 @@ def add_options(parser: pytest.Parser) -> None:
         help=f"where summary.json, report.html and junit.xml are written (default "
         f"{DEFAULT_REPORT_DIR})",
     )
+    add_network_options(group)
 
 
 def _usage(message: str) -> pytest.UsageError:
@@ -258,6 +262,7 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         test_destinations=destinations,
         report_dir=Path(str(config.getoption("sms_report_dir"))),
         required_clients=required,
+        network=read_network_options(config, None if base_url is None else base_url + path),
     )
 
 

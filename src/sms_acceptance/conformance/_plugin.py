@@ -43,6 +43,7 @@ from sms_acceptance.conformance._hypothesis_profiles import (
     PROFILES,
     register_profiles,
 )
+from sms_acceptance.conformance._network_options import network_reproduce_words
 from sms_acceptance.conformance._options import (
     DEFAULT_ENDPOINT_PATH,
     SuiteOptions,
@@ -172,6 +173,17 @@ def _budget_share(budget: int, workers: int, worker_id: str) -> int:
     return share + (1 if index < remainder else 0)
 
 
+def _network_line(options: SuiteOptions) -> str:
+    """How requests travel, in the run's header: the proxy and whether TLS is verified."""
+    network = options.network.describe(options.endpoint_url if options.base_url else None)
+    tls = network["tls"]
+    proxy = f"proxy {network['proxy']} ({network['source']})" if network["proxy"] else "direct"
+    verify = "TLS verification OFF (--no-tls-verify)" if not tls["verify"] else "TLS verified"
+    extra = f" against {tls['ca_bundle']}" if tls["ca_bundle"] else ""
+    cert = f", client certificate {tls['client_cert']}" if tls["client_cert"] else ""
+    return f"  network: {proxy}, {verify}{extra}{cert}"
+
+
 class ConformancePlugin:
     """The run's state: options, target, tallies; writes the reports at the end."""
 
@@ -226,6 +238,7 @@ class ConformancePlugin:
             words.append(f"--vendor-profile={shlex.quote(options.vendor_profile.path)}")
         if options.request_timeout != 10:
             words.append(f"--request-timeout={options.request_timeout:g}")
+        words.extend(network_reproduce_words(options.network))
         if options.allow_live_traffic:
             words.append("--allow-live-traffic")
             words.extend(f"--test-destination={d}" for d in options.test_destinations)
@@ -262,10 +275,14 @@ class ConformancePlugin:
         elif self.options.base_url is None:
             self._start_sandbox()
         assert self.options.authorization is not None
+        if self.embedded_sandbox:  # our own loopback server: never through an outbound proxy
+            network = self.options.network.without_proxy("embedded sandbox")
+            self.options = dataclasses.replace(self.options, network=network)
         exchanger = HttpExchanger(
             self.options.endpoint_url,
             authorization=self.options.authorization,
             request_timeout=self.options.request_timeout,
+            network=self.options.network,
         )
         self._stack.callback(exchanger.close)
         if not _is_worker(self.config):
@@ -305,6 +322,7 @@ class ConformancePlugin:
             f"  authorization {redact_authorization(options.authorization or '')}, level "
             f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
             f"seed {self.seed}, reports in {options.report_dir}",
+            _network_line(options),
         ]
 
     # -- tallies -------------------------------------------------------------------------------
@@ -374,6 +392,9 @@ class ConformancePlugin:
                     else None
                 ),
                 "authorization": redact_authorization(options.authorization or ""),
+                "network": options.network.describe(
+                    options.endpoint_url if options.base_url else None
+                ),
             },
             "hypothesis": {
                 "profile": self.config.getoption("hypothesis_profile"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from sms_acceptance._reproduction import AUTHORIZATION_ENV
 
+from ._network import add_network_arguments
 from ._thresholds import (
     DEFAULT_THRESHOLD_EXPRESSIONS,
     Threshold,
@@ -39,6 +40,12 @@ KIT_OPTION_DESTS = frozenset(
         "allow_live_traffic",
         "max_messages",
         "test_destination",
+        # The route and TLS choices: a form that could set a proxy could read the credential.
+        "proxy",
+        "ca_bundle",
+        "client_cert",
+        "client_key",
+        "no_tls_verify",
     }
 )
 """Every option `add_load_options` adds: set on the command line only (the web UI may not)."""
@@ -204,6 +211,7 @@ def add_load_options(parser: Any) -> None:
         help="Live traffic: a number messages may go to (repeatable); the only destinations used.",
         include_in_web_ui=False,
     )
+    add_network_arguments(group)
 
 
 @dataclass(frozen=True)

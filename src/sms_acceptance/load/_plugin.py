@@ -42,6 +42,7 @@ from ._run import LoadRun, attach_run, find_run
 from ._run_setup import (
     RUN_MESSAGE,
     check_live_target,
+    checked_network,
     decode_payloads,
     live_guard_for,
     prepare_payloads,
@@ -118,6 +119,7 @@ def _set_up_run(environment: Any, runner: Any, web_ui: Any) -> None:
     attach_run(environment, run)
     # From the command line typed here (a worker's own, until its master sends the master's).
     run.live_guard = live_guard_for(options, str(host) if host else None, owns_budget=not is_worker)
+    run.network = checked_network(parsed, host)
     if host:
         # A `--processes` child has its parent's command line: the parent says it once.
         check_live_target(run, str(host), quiet=is_worker and bool(getattr(parsed, "processes", 0)))
@@ -177,6 +179,8 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
     atexit.register(process.stop)
     run.sandbox = process
     run.target_url = process.base_url
+    # Our own loopback server: never through an outbound proxy from the environment.
+    run.network = run.network.without_proxy("embedded sandbox")
     environment.host = process.base_url
     _logger.info("sms-acceptance: no --host given, started the sandbox at %s", process.base_url)
 
@@ -194,6 +198,8 @@ def _on_run_message(environment: Any, msg: Any, **_: Any) -> None:
         # already granted stays usable, and the master's settings never change).
         run.live_guard = guard_from_settings(msg.data["guard"])
         run.guard_from_master = True
+    if msg.data.get("embedded_sandbox"):  # the master's own loopback sandbox: never proxied
+        run.network = run.network.without_proxy("embedded sandbox")
 
 
 def _on_test_start(environment: Any, **_: Any) -> None:

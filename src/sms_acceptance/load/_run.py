@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from sms_acceptance._live_guard import LiveTrafficGuard
+from sms_acceptance._network import NetworkSettings, curl_network_words
 from sms_acceptance._redaction import Redactor
 from sms_acceptance._reproduction import curl_command
 
@@ -85,6 +86,7 @@ class LoadRun:
         self.live_sent_reported = 0  # worker: destinations already reported to the master
         self.live_sent_by_workers = 0  # master: destinations its workers reported sent
         self.sandbox: Any = None
+        self.network = NetworkSettings()  # proxy and TLS, set from the options at `init`
         self.schedule: ArrivalSchedule | None = None
         self.schedule_share: tuple[float, float] | None = None
         self.schedule_tally = ScheduleTally()
@@ -219,7 +221,13 @@ class LoadRun:
                 response_excerpt=self.redactor.scrub(excerpt(response)),
                 request_body=self.redactor.scrub(request_text),
                 reproduce=self.redactor.scrub(
-                    curl_command("POST", self.url, self.headers.items(), request_text)
+                    curl_command(
+                        "POST",
+                        self.url,
+                        self.headers.items(),
+                        request_text,
+                        network_options=curl_network_words(self.network),
+                    )
                 ),
             )
             if invalid_body is not None:

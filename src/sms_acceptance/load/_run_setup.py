@@ -61,6 +61,21 @@ def to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> 
     )
 
 
+def checked_network(parsed: Any, host: str | None) -> Any:
+    """The run's proxy and TLS settings (`NetworkSettings`), or one line and exit 2 if bad."""
+    from sms_acceptance._network import NetworkConfigError
+
+    from ._network import network_from_parsed
+
+    try:
+        network = network_from_parsed(parsed)
+        if host:
+            network.route(str(host))
+    except NetworkConfigError as error:
+        refuse(" ".join(str(error).split()))
+    return network
+
+
 def check_live_target(run: LoadRun, host: str, *, quiet: bool = False) -> None:
     """At start-up: the command line's target passes the run's guard, or the run stops here."""
     from sms_acceptance._live_guard import LiveTrafficRefused
@@ -107,6 +122,7 @@ def send_run_to_workers(runner: Any, run: LoadRun) -> None:
                 "rate": None if rate is None else rate / run.node_count,
                 "origin": origin,
                 "guard": guard,
+                "embedded_sandbox": run.sandbox is not None,
             },
             client_id=worker.id,
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sms_acceptance._network import parse_proxy_url
 from sms_acceptance._redaction import redact_authorization
 
 from ._latency import (
@@ -77,6 +78,8 @@ def _options(environment: Any, run: LoadRun) -> dict[str, Any]:
             shown[name] = redact_authorization(run.authorization)
         elif name in _SECRET_OPTIONS:
             shown[name] = None if value is None else "***"
+        elif name == "proxy" and value:  # a proxy password is shown as ***
+            shown[name] = parse_proxy_url(str(value), "--proxy").shown
         elif isinstance(value, str | int | float | bool) or value is None:
             shown[name] = run.redactor.scrub(value) if isinstance(value, str) else value
         elif isinstance(value, list | tuple) and all(
@@ -147,6 +150,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             "finished_at": _iso(ended),
             "duration_seconds": round(ended - started, 3),
             "target": run.redactor.scrub(run.url),
+            "network": run.network.describe(run.url),
             "target_kind": "embedded sandbox"
             if run.sandbox is not None
             else ("live" if run.live_run else "loopback"),

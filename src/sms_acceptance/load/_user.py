@@ -22,18 +22,22 @@ from typing import Any, ClassVar
 
 import gevent
 from locust import FastHttpUser
-from locust.contrib.fasthttp import FAILURE_EXCEPTIONS
+from locust.contrib.fasthttp import FAILURE_EXCEPTIONS, FastHttpSession
 from locust.exception import CatchResponseError, StopUser
 
 from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
+from ._network import user_network
 from ._payloads import PayloadSource, PreparedRequest
-from ._run import LoadRun, run_of
+from ._run import LoadRun, find_run, run_of
 from ._target_guard import stop_for_refusal
 
 _logger = logging.getLogger("sms_acceptance.load")
 _EVERY_STATUS = frozenset(range(100, 600))
+# geventhttpclient raises a bare RuntimeError when a proxy refuses CONNECT (403, 407, 502...):
+# a transport failure of that request, not a crash of the user.
+_TRANSPORT_ERRORS = (*FAILURE_EXCEPTIONS, RuntimeError)
 
 
 def _stop_user(user: object) -> None:
@@ -63,6 +67,26 @@ class SmsSendUser(FastHttpUser):
     _headers: dict[str, str]
     _name: str
     _live: bool
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        run = find_run(environment)
+        if run is not None and self.host:
+            # The run's proxy and TLS settings (verification on unless --no-tls-verify).
+            network = user_network(run.network, f"{self.host}{run.options.endpoint_path}")
+            self.client = FastHttpSession(
+                base_url=self.host,
+                request_event=environment.events.request,
+                user=self,
+                network_timeout=self.network_timeout,
+                connection_timeout=self.connection_timeout,
+                max_redirects=self.max_redirects,
+                max_retries=self.max_retries,
+                concurrency=self.concurrency,
+                client_pool=self.client_pool,
+                headers=self.default_headers,
+                **network.session_arguments(),
+            )
 
     def on_start(self) -> None:
         if not self.tasks:
@@ -172,11 +196,11 @@ class SmsSendUser(FastHttpUser):
             response = self._agent.urlopen(
                 self._url, method="POST", payload=body, headers=self._headers
             )
-        except FAILURE_EXCEPTIONS as error:
+        except _TRANSPORT_ERRORS as error:
             return getattr(error, "response", None), 0, b"", error
         try:
             content = response.content or b""
-        except FAILURE_EXCEPTIONS as error:
+        except _TRANSPORT_ERRORS as error:
             return response, 0, b"", error
         return response, response.status_code or 0, content, None
 

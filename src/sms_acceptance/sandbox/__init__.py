@@ -23,6 +23,7 @@ from ._serving import (
     serve_app_forever,
     serve_on_loopback,
 )
+from ._tls import SandboxTls
 
 __all__ = [
     "AUTHORIZATION_ENV",
@@ -36,6 +37,7 @@ __all__ = [
     "SandboxConfig",
     "SandboxProcess",
     "SandboxStartError",
+    "SandboxTls",
     "bind_socket",
     "create_app",
     "running_sandbox",

@@ -20,6 +20,7 @@ from sms_acceptance._redaction import Redactor
 
 from ._config import DEFAULT_ENDPOINT_PATH, FaultConfig, SandboxConfig
 from ._serving import RunningSandbox, SandboxStartError, bind_socket, serve_forever
+from ._tls import SandboxTls
 
 __all__ = ["AUTHORIZATION_ENV", "READY_PREFIX", "add_arguments", "run"]
 
@@ -113,6 +114,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--seed", type=int, default=None, help="makes the fault sequence reproducible"
     )
+    tls = parser.add_argument_group("TLS (off by default)")
+    tls.add_argument(
+        "--tls-cert", metavar="FILE", help="serve https with this PEM certificate (and key)"
+    )
+    tls.add_argument("--tls-key", metavar="FILE", help="PEM private key of --tls-cert")
+    tls.add_argument(
+        "--tls-client-ca",
+        metavar="FILE",
+        help="require a client certificate issued by a CA in this PEM file (mutual TLS)",
+    )
     parser.add_argument(
         "--log-level", choices=_LOG_LEVELS, default="warning", help="debug: one line per request"
     )
@@ -152,6 +163,15 @@ def config_from_arguments(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
+def tls_from_arguments(args: argparse.Namespace) -> SandboxTls | None:
+    """The TLS settings the options describe (files loaded); `ValueError` (one line) if bad."""
+    if args.tls_cert is None:
+        if args.tls_key is not None or args.tls_client_ca is not None:
+            raise ValueError("--tls-key and --tls-client-ca need --tls-cert")
+        return None
+    return SandboxTls(args.tls_cert, args.tls_key, args.tls_client_ca).checked()
+
+
 def _configure_logging(level: str, config: SandboxConfig) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -176,6 +196,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Serve until interrupted; bad options and a busy port end with `parser.error` (exit 2)."""
     try:
         config = config_from_arguments(args)
+        tls = tls_from_arguments(args)
         sock = bind_socket(args.host, args.port)
     except (ValueError, SandboxStartError) as problem:
         parser.error(str(problem))
@@ -184,5 +205,5 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # one, so that a terminated sandbox exits with status 0 rather than "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(config, sock, on_ready=_announce, log_level=args.log_level)
+        serve_forever(config, sock, on_ready=_announce, log_level=args.log_level, tls=tls)
     return 0

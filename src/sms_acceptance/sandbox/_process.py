@@ -19,10 +19,13 @@ from types import TracebackType
 from ._command import AUTHORIZATION_ENV, READY_PREFIX
 from ._config import SandboxConfig
 from ._serving import RunningSandbox, SandboxStartError
+from ._tls import SandboxTls
 
 __all__ = ["SandboxProcess"]
 
-_READY_LINE = re.compile(re.escape(READY_PREFIX) + r"http://(?P<host>\S+):(?P<port>\d+) ")
+_READY_LINE = re.compile(
+    re.escape(READY_PREFIX) + r"(?P<scheme>https?)://(?P<host>\S+):(?P<port>\d+) "
+)
 
 
 def _arguments(config: SandboxConfig, host: str, port: int, log_level: str) -> list[str]:
@@ -61,6 +64,7 @@ class SandboxProcess:
         port: int = 0,
         log_level: str = "warning",
         startup_timeout: float = 20.0,
+        tls: SandboxTls | None = None,
     ) -> None:
         self.config = config
         self._argv = [
@@ -68,6 +72,7 @@ class SandboxProcess:
             "-m",
             "sms_acceptance.sandbox",
             *_arguments(config, host, port, log_level),
+            *([] if tls is None else tls.arguments()),
         ]
         self._startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
@@ -116,7 +121,9 @@ class SandboxProcess:
                 f"unexpected first line from the sandbox process: {line[:200]!r}"
             )
         host = match["host"].strip("[]")
-        self._running = RunningSandbox(host=host, port=int(match["port"]), config=self.config)
+        self._running = RunningSandbox(
+            host=host, port=int(match["port"]), config=self.config, tls=match["scheme"] == "https"
+        )
         return self._running
 
     def _ready_line(self) -> str:

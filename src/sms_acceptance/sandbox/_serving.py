@@ -25,6 +25,7 @@ import uvicorn
 
 from ._app import create_app
 from ._config import SandboxConfig
+from ._tls import SandboxTls
 from ._wire_errors import EnvelopeOnParseErrorProtocol
 
 __all__ = [
@@ -71,11 +72,13 @@ class RunningSandbox:
     host: str
     port: int
     config: SandboxConfig
+    tls: bool = False
 
     @property
     def base_url(self) -> str:
-        """`http://127.0.0.1:PORT`, the `baseUrl` a client joins the endpoint path to."""
-        return f"http://{_url_host(self.host)}:{self.port}"
+        """`http://127.0.0.1:PORT` (`https://` over TLS), the `baseUrl` a client joins the
+        endpoint path to."""
+        return f"{'https' if self.tls else 'http'}://{_url_host(self.host)}:{self.port}"
 
     @property
     def endpoint_url(self) -> str:
@@ -112,6 +115,7 @@ def _server(
     lifespan: Lifespan = "off",
     log_level: str | None = None,
     graceful_shutdown_s: int = _GRACEFUL_SHUTDOWN_SECONDS,
+    tls: SandboxTls | None = None,
 ) -> uvicorn.Server:
     uvicorn_config = uvicorn.Config(
         app,
@@ -122,6 +126,7 @@ def _server(
         log_level=log_level,
         timeout_graceful_shutdown=graceful_shutdown_s,
         server_header=False,
+        **({} if tls is None else tls.checked().uvicorn_options()),
     )
     return uvicorn.Server(uvicorn_config)
 
@@ -185,17 +190,25 @@ def serve_on_loopback(
 
 @contextmanager
 def running_sandbox(
-    config: SandboxConfig, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0
+    config: SandboxConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    startup_timeout: float = 10.0,
+    tls: SandboxTls | None = None,
 ) -> Iterator[RunningSandbox]:
     """A sandbox served by uvicorn in a thread of this process, ready before it yields.
 
     For tests and the pytest plugin. On exit the server stops (in-flight requests get
     `_GRACEFUL_SHUTDOWN_SECONDS`) and the thread is joined.
     """
+    try:
+        server = _server(create_app(config), http=EnvelopeOnParseErrorProtocol, tls=tls)
+    except ValueError as error:  # a missing or unusable TLS file: one line
+        raise SandboxStartError(str(error)) from None
     sock = bind_socket(host, port)
-    server = _server(create_app(config), http=EnvelopeOnParseErrorProtocol)
     with _in_a_thread(server, sock, startup_timeout, "the sandbox") as served:
-        yield RunningSandbox(host=served.host, port=served.port, config=config)
+        yield RunningSandbox(host=served.host, port=served.port, config=config, tls=tls is not None)
 
 
 def serve_app_forever(
@@ -206,12 +219,13 @@ def serve_app_forever(
     log_level: str = "warning",
     http: type[asyncio.Protocol] | str = "auto",
     freeze_heap: bool = False,
+    tls: SandboxTls | None = None,
 ) -> None:
     """Serve `app` on `sock` in the foreground until SIGINT/SIGTERM (the sandbox's CLI and child
     process, the benchmarks' servers). `freeze_heap`: everything built before serving (modules,
     schemas, compiled validators) lives as long as the process, so keep it out of the collector's
     full passes, which then only see request garbage."""
-    server = _server(app, http=http, log_level=log_level)
+    server = _server(app, http=http, log_level=log_level, tls=tls)
     bound_host, bound_port = sock.getsockname()[:2]
     if freeze_heap:
         gc.collect()
@@ -234,12 +248,15 @@ def serve_forever(
     *,
     on_ready: Callable[[RunningSandbox], None],
     log_level: str = "warning",
+    tls: SandboxTls | None = None,
 ) -> None:
     """Serve the sandbox on `sock` in the foreground until SIGINT/SIGTERM (the CLI and
     `SandboxProcess`)."""
 
     def ready(served: LoopbackServer) -> None:
-        on_ready(RunningSandbox(host=served.host, port=served.port, config=config))
+        on_ready(
+            RunningSandbox(host=served.host, port=served.port, config=config, tls=tls is not None)
+        )
 
     serve_app_forever(
         create_app(config),
@@ -248,4 +265,5 @@ def serve_forever(
         log_level=log_level,
         http=EnvelopeOnParseErrorProtocol,
         freeze_heap=True,
+        tls=tls,
     )
