@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sms_acceptance._request_rules import RULE_LEVELS, judge_request
+from sms_acceptance._request_rules import judge_request
 from sms_acceptance.conformance import (
     MUTATIONS,
     ConformanceClient,
@@ -32,12 +32,7 @@ from sms_acceptance.conformance import (
 def test_request_breaking_a_rule_is_400(
     sms: ConformanceClient, mutation: Mutation, data: st.DataObject
 ) -> None:
-    check = (
-        "negative_data_rejection"
-        if RULE_LEVELS[mutation.rule_id] == "MUST"
-        else ("semantic_data_rejection")
-    )
-    sms.require(check)
+    sms.require_rule(mutation.rule_id)
     valid = data.draw(
         valid_requests(
             max_messages=2, max_destinations=2, destinations=sms.options.test_destinations
@@ -53,7 +48,4 @@ def test_request_breaking_a_rule_is_400(
     verdict = judge_request(body)
     # Only a confirmed violation of this mutation's rule is held against the server.
     assume(mutation.rule_id in verdict.rule_ids)
-    broken = "; ".join(f"{v.rule_id} at {v.path} ({v.message})" for v in verdict.violations[:3])
-    sms.verify_rejected(
-        body, mutation=mutation.name, broken=broken, check=check, rule_id=mutation.rule_id
-    )
+    sms.verify_rejected(body, mutation=mutation.name, rule_id=mutation.rule_id, verdict=verdict)

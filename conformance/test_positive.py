@@ -74,7 +74,7 @@ def test_R11_send_at_in_documented_forms_is_accepted(
     moment = dt.datetime.now(dt.UTC) + dt.timedelta(days=days_from_now)
     document = plain_request(sms, "Scheduled for later")
     document["messages"][0]["sendAt"] = moment.strftime("%Y-%m-%dT%H:%M:00.000") + suffix
-    sms.verify_accepted(document, check="send_at_forms_accepted")
+    sms.verify_accepted(document, purpose="send_at_form")
 
 
 @pytest.mark.parametrize("validity_period", [2881, 10_000])
@@ -84,7 +84,7 @@ def test_R12_validity_period_above_2880_is_clamped_not_rejected(
     sms.require("validity_period_clamped")
     document = plain_request(sms, "Valid for long")
     document["messages"][0]["validityPeriod"] = validity_period
-    sms.verify_accepted(document, check="validity_period_clamped")
+    sms.verify_accepted(document, purpose="long_validity")
 
 
 def test_R13_a_bulk_of_1000_destinations_is_accepted(sms: ConformanceClient) -> None:
@@ -108,4 +108,4 @@ def test_R13_a_bulk_of_1000_destinations_is_accepted(sms: ConformanceClient) -> 
     }
     if first == 0:
         document["messages"].pop(0)
-    sms.verify_accepted(document, check="bulk_size_accepted")
+    sms.verify_accepted(document, purpose="bulk")

@@ -17,15 +17,21 @@ import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor
+from sms_acceptance._request_rules import RequestVerdict
 from sms_acceptance.conformance._auth_header import CONFIGURED, AuthHeader
+from sms_acceptance.conformance._check_registry import (
+    REGISTRY,
+    BadCredentialRequest,
+    Exchanged,
+    Intent,
+    Purpose,
+    RuleBreakingRequest,
+    ValidRequest,
+)
 from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext
 from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
 from sms_acceptance.conformance._options import SuiteOptions
-from sms_acceptance.conformance._verify import (
-    CheckRecorder,
-    Verification,
-    verify_seed_sms_counts,
-)
+from sms_acceptance.conformance._verify import CheckRecorder, Verification
 
 __all__ = ["ConformanceClient", "Target", "encode_json"]
 
@@ -87,6 +93,15 @@ class ConformanceClient:
         if not any(self.recorder.runs(c) for c in checks):
             pytest.skip(f"{', '.join(checks)}: SHOULD checks, excluded by --level must")
 
+    def require_rule(self, rule_id: str) -> None:
+        """Skip a rule-breaking test when `--level` excludes every check that judges `rule_id`."""
+        judges = [
+            c.name
+            for c in REGISTRY.values()
+            if "rule_breaking" in c.applies_to and rule_id in c.rule_ids
+        ]
+        self.require(*judges)
+
     def declare(self, check: str, text: str) -> None:
         """Record that a vendor-profile deviation relaxed `check` in this test."""
         self.recorder.declared[check] = text
@@ -106,49 +121,39 @@ class ConformanceClient:
             pytest.skip(str(refused))
         return self.target.exchanger.send(body, auth, content_type=content_type)
 
-    def _verification(self, exchange: Exchange, mutation: str | None = None) -> Verification:
-        return Verification(
-            exchange,
-            recorder=self.recorder,
-            evidence=self.evidence,
-            profile=self.target.options.vendor_profile,
-            mutation=mutation,
-        )
-
-    @staticmethod
-    def _raise(verification: Verification) -> None:
-        if verification.failures:
-            raise CheckFailed(verification.failures)
+    def _verify(self, exchange: Exchange, intent: Intent) -> None:
+        """Run every check that applies to `intent` over `exchange`; raise their failures."""
+        exchanged = Exchanged(exchange, intent, self.target.options.vendor_profile)
+        verification = Verification(exchanged, recorder=self.recorder, evidence=self.evidence)
+        failures = verification.run()
+        if failures:
+            raise CheckFailed(failures)
 
     def verify_accepted(
         self,
         document: Mapping[str, Any],
         *,
-        check: str = "positive_data_acceptance",
+        purpose: Purpose = "valid",
         auth: AuthHeader = CONFIGURED,
-    ) -> Any:
-        """Send a valid, OPEN-free request; 200 and a conforming answer (R13, S1-S13, A5)."""
+    ) -> None:
+        """Send a valid, OPEN-free request; 200 and a conforming answer (R10-R13, S1-S13, A5).
+        `purpose` says which kind of valid request it is (which acceptance check judges it)."""
         exchange = self.post(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
-        verification = self._verification(exchange)
-        body = verification.accepted(document, acceptance_check=check)
-        self._raise(verification)
-        return body
+        self._verify(exchange, ValidRequest(document, purpose))
 
     def verify_rejected(
-        self, body: bytes, *, mutation: str, broken: str, check: str, rule_id: str
+        self, body: bytes, *, mutation: str, rule_id: str, verdict: RequestVerdict
     ) -> None:
-        """Send a request the oracle confirmed breaks `rule_id`; 400 with the envelope (R1-R9,
-        E1, E3). Failures cite `rule_id`, the rule the mutation broke."""
+        """Send bytes the oracle confirmed break `rule_id` (`verdict`); 400 with the envelope
+        (R1-R9, E1, E3). Failures cite `rule_id`, the rule the mutation broke."""
         try:
             document = json.loads(body)
         except ValueError:
             document = None
         exchange = self.post(body, destinations=_destinations_of(document))
-        verification = self._verification(exchange, mutation)
-        verification.rejected(rejection_check=check, broken=broken, rule_id=rule_id)
-        self._raise(verification)
+        self._verify(exchange, RuleBreakingRequest(rule_id, verdict, mutation))
 
     def verify_unauthorized(
         self, document: Mapping[str, Any], *, auth: AuthHeader, rule_id: str
@@ -157,15 +162,10 @@ class ConformanceClient:
         exchange = self.post(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
-        verification = self._verification(exchange, auth.label or None)
-        verification.unauthorized(rule_id=rule_id)
-        self._raise(verification)
+        intent = BadCredentialRequest(rule_id, auth.describe(), auth.label or None)
+        self._verify(exchange, intent)
 
     def verify_seed(self, document: Mapping[str, Any], expected_counts: Sequence[int]) -> None:
         """The seed's request: 200 (R10) and smsCount as "Reproducing the seed" says (S12)."""
         exchange = self.post(encode_json(document), destinations=_destinations_of(document))
-        verification = self._verification(exchange)
-        body = verification.accepted(document, acceptance_check="seed_reproduction")
-        if body is not None:
-            verify_seed_sms_counts(verification, document, body, expected_counts)
-        self._raise(verification)
+        self._verify(exchange, ValidRequest(document, "seed", tuple(expected_counts)))
