@@ -744,7 +744,7 @@ def ignored_auth(x: Exchanged) -> Iterator[Outcome]:
 def unauthorized_envelope(x: Exchanged) -> Iterator[Outcome]:
     """A 401 body is the error envelope."""
     response = x.response
-    if response is None or response.status >= 500:
+    if response is None:
         return
     if response.status != 401:
         yield Blocked(f"answered {response.status}, not 401")
@@ -771,7 +771,7 @@ def unauthorized_envelope(x: Exchanged) -> Iterator[Outcome]:
 def unauthorized_message_id(x: Exchanged) -> Iterator[Outcome]:
     """A 401 envelope's messageId is UNAUTHORIZED."""
     envelope = x.envelope
-    if x.status is None or x.status >= 500:
+    if x.status is None:
         return
     if x.status != 401:
         yield Blocked(f"answered {x.status}, not 401")

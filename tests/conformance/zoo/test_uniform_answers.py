@@ -8,8 +8,11 @@ suite, as a vendor would.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from ._catalogue import Credentials
@@ -99,3 +102,19 @@ def test_a_server_refusing_integers_beyond_2_53_passes(
     assert failing == {}
     assert run.exit_code == 0
     assert run.summary["diagnosis"] == []
+
+
+def test_the_javascript_server_refuses_exactly_the_unsafe_integers(
+    zoo_credentials: Credentials,
+) -> None:
+    message: dict[str, Any] = {"destinations": [{"to": "41793026727"}], "text": "Hi"}
+    document = {"messages": [message]}
+    headers = {"Authorization": zoo_credentials.app, "Content-Type": "application/json"}
+    with gateway(rejects_unsafe_integers)(zoo_credentials.app) as base_url:
+        url = f"{base_url}/sms/1/text/advanced"
+        statuses = []
+        for minutes in (2880, 2**53 - 1, 2**53, 2**63 - 1):
+            message["validityPeriod"] = minutes
+            body = json.dumps(document).encode()
+            statuses.append(httpx.post(url, content=body, headers=headers, timeout=10).status_code)
+    assert statuses == [200, 200, 400, 400]
