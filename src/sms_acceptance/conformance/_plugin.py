@@ -391,19 +391,24 @@ class ConformancePlugin:
             f"{counts['FAIL']} fail, {counts['BLOCKED']} blocked, {counts['DECLARED']} declared, "
             f"{counts['SKIP']} skip); reports in {report_dir}"
         )
-        self._diagnosis = [redactor.scrub(line) for line in summary["diagnosis"]]
+        self._diagnosis = [
+            f"sms-acceptance diagnosis: {redactor.scrub(line)}" for line in summary["diagnosis"]
+        ]
         if summary.get("reproduce_note"):
-            self._diagnosis.append(summary["reproduce_note"])
+            self._diagnosis.append(f"sms-acceptance: {summary['reproduce_note']}")
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
         # Before pytest's own sections (the failures): the likely cause first.
         for line in self._diagnosis:
-            terminalreporter.write_line(f"sms-acceptance diagnosis: {line}", yellow=True, bold=True)
+            terminalreporter.write_line(line, yellow=True, bold=True)
         try:
             return (yield)
         finally:
             if self._summary_line:
+                # Once more beside the verdict, after the list of failures it explains.
+                for line in self._diagnosis:
+                    terminalreporter.write_line(line, yellow=True)
                 terminalreporter.write_sep("-", self._summary_line)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
