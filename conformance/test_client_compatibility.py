@@ -19,7 +19,7 @@ import json
 import pytest
 
 from sms_acceptance import LiveTrafficRefused
-from sms_acceptance.conformance import CheckFailed, ConformanceClient, encode_json, plain_request
+from sms_acceptance.conformance import ConformanceClient, encode_json, plain_request
 from sms_acceptance.conformance._client_compat import (
     CLIENT_PROPERTY,
     ClientRecording,
@@ -30,7 +30,6 @@ from sms_acceptance.conformance._client_compat import (
     matches_client,
     replay,
 )
-from sms_acceptance.conformance._verify import Verification
 
 
 def test_H1_absolute_form_request_line_is_served_like_origin_form(sms: ConformanceClient) -> None:
@@ -49,16 +48,7 @@ def test_H1_absolute_form_request_line_is_served_like_origin_form(sms: Conforman
         sms.options.request_timeout,
         sms.options.network,
     )
-    verification = Verification(
-        exchange,
-        recorder=sms.recorder,
-        evidence=sms.evidence,
-        profile=sms.options.vendor_profile,
-        mutation="absolute-form request line",
-    )
-    verification.accepted(document, acceptance_check="absolute_form_request_line")
-    if verification.failures:
-        raise CheckFailed(verification.failures)
+    sms.verify_sent(exchange, document, purpose="absolute_form")
 
 
 @pytest.mark.parametrize("recording", load_recordings(), ids=lambda r: r.client)

@@ -8,8 +8,9 @@ pytest (and Hypothesis, which replays it) sees an ordinary test failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,15 +18,21 @@ import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor
+from sms_acceptance._request_rules import RequestVerdict
 from sms_acceptance.conformance._auth_header import CONFIGURED, AuthHeader
-from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext
+from sms_acceptance.conformance._check_registry import (
+    REGISTRY,
+    BadCredentialRequest,
+    Exchanged,
+    Intent,
+    Purpose,
+    RuleBreakingRequest,
+    ValidRequest,
+)
+from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext, Failure
 from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
 from sms_acceptance.conformance._options import SuiteOptions
-from sms_acceptance.conformance._verify import (
-    CheckRecorder,
-    Verification,
-    verify_seed_sms_counts,
-)
+from sms_acceptance.conformance._verify import CheckRecorder, Verification
 from sms_acceptance.generation import encode_json
 
 __all__ = ["ConformanceClient", "Target"]
@@ -42,6 +49,7 @@ class Target:
     hypothesis_seed: int | None
     reproduce_prefix: str
     embedded_sandbox: bool
+    reproduce_note: str | None = None
 
 
 def _destinations_of(document: object) -> list[str]:
@@ -64,10 +72,12 @@ class ConformanceClient:
         self.target = target
         self.recorder = recorder
         self.nodeid = nodeid
+        self._deferred: list[Failure] | None = None
         self.evidence = EvidenceContext(
             redactor=target.redactor,
             hypothesis_seed=target.hypothesis_seed,
             reproduce=f"{target.reproduce_prefix} '{nodeid}'",
+            reproduce_note=target.reproduce_note,
         )
 
     @property
@@ -82,6 +92,15 @@ class ConformanceClient:
         """Skip the test when `--level` excludes every check it is about."""
         if not any(self.recorder.runs(c) for c in checks):
             pytest.skip(f"{', '.join(checks)}: SHOULD checks, excluded by --level must")
+
+    def require_rule(self, rule_id: str) -> None:
+        """Skip a rule-breaking test when `--level` excludes every check that judges `rule_id`."""
+        judges = [
+            c.name
+            for c in REGISTRY.values()
+            if "rule_breaking" in c.applies_to and rule_id in c.rule_ids
+        ]
+        self.require(*judges)
 
     def declare(self, check: str, text: str) -> None:
         """Record that a vendor-profile deviation relaxed `check` in this test."""
@@ -102,49 +121,65 @@ class ConformanceClient:
             pytest.skip(str(refused))
         return self.target.exchanger.send(body, auth, content_type=content_type)
 
-    def _verification(self, exchange: Exchange, mutation: str | None = None) -> Verification:
-        return Verification(
-            exchange,
-            recorder=self.recorder,
-            evidence=self.evidence,
-            profile=self.target.options.vendor_profile,
-            mutation=mutation,
-        )
+    def _verify(self, exchange: Exchange, intent: Intent) -> None:
+        """Run every check that applies to `intent` over `exchange`; raise their failures."""
+        exchanged = Exchanged(exchange, intent, self.target.options.vendor_profile)
+        verification = Verification(exchanged, recorder=self.recorder, evidence=self.evidence)
+        failures = verification.run()
+        if self._deferred is not None:
+            self._deferred.extend(failures)
+        elif failures:
+            raise CheckFailed(failures)
 
-    @staticmethod
-    def _raise(verification: Verification) -> None:
-        if verification.failures:
-            raise CheckFailed(verification.failures)
+    @contextlib.contextmanager
+    def failures_together(self) -> Iterator[None]:
+        """Send several requests and raise their failures together, at the end.
+
+        A negative test sends its valid base request first: when that fails (R13), the mutation is
+        still sent and judged, so a vendor learns both at once; the base request's failures are
+        filed under its own (positive) check, never under the mutation's."""
+        self._deferred = []
+        try:
+            yield
+        finally:
+            failures, self._deferred = self._deferred, None
+        if failures:
+            raise CheckFailed(failures)
+
+    def verify_sent(
+        self, exchange: Exchange, document: Mapping[str, Any], *, purpose: Purpose
+    ) -> None:
+        """Judge an exchange sent by other means (the exact bytes of an absolute-form request
+        line, H1) as the valid request `document` of kind `purpose`; raise its failures."""
+        self._verify(exchange, ValidRequest(document, purpose))
 
     def verify_accepted(
         self,
         document: Mapping[str, Any],
         *,
-        check: str = "positive_data_acceptance",
+        purpose: Purpose = "valid",
         auth: AuthHeader = CONFIGURED,
-    ) -> Any:
-        """Send a valid, OPEN-free request; 200 and a conforming answer (R13, S1-S13, A5)."""
+        label: str | None = None,
+    ) -> None:
+        """Send a valid, OPEN-free request; 200 and a conforming answer (R10-R13, S1-S13, A5).
+        `purpose` says which kind of valid request it is (which acceptance check judges it);
+        `label` names it in failures (the valid base request of a negative test)."""
         exchange = self.post(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
-        verification = self._verification(exchange)
-        body = verification.accepted(document, acceptance_check=check)
-        self._raise(verification)
-        return body
+        self._verify(exchange, ValidRequest(document, purpose, label=label))
 
     def verify_rejected(
-        self, body: bytes, *, mutation: str, broken: str, check: str, rule_id: str
+        self, body: bytes, *, mutation: str, rule_id: str, verdict: RequestVerdict
     ) -> None:
-        """Send a request the oracle confirmed breaks `rule_id`; 400 with the envelope (R1-R9,
-        E1, E3). Failures cite `rule_id`, the rule the mutation broke."""
+        """Send bytes the oracle confirmed break `rule_id` (`verdict`); 400 with the envelope
+        (R1-R9, E1, E3). Failures cite `rule_id`, the rule the mutation broke."""
         try:
             document = json.loads(body)
         except ValueError:
             document = None
         exchange = self.post(body, destinations=_destinations_of(document))
-        verification = self._verification(exchange, mutation)
-        verification.rejected(rejection_check=check, broken=broken, rule_id=rule_id)
-        self._raise(verification)
+        self._verify(exchange, RuleBreakingRequest(rule_id, verdict, mutation))
 
     def verify_unauthorized(
         self, document: Mapping[str, Any], *, auth: AuthHeader, rule_id: str
@@ -153,15 +188,10 @@ class ConformanceClient:
         exchange = self.post(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
-        verification = self._verification(exchange, auth.label or None)
-        verification.unauthorized(rule_id=rule_id)
-        self._raise(verification)
+        intent = BadCredentialRequest(rule_id, auth.describe(), auth.label or None)
+        self._verify(exchange, intent)
 
     def verify_seed(self, document: Mapping[str, Any], expected_counts: Sequence[int]) -> None:
         """The seed's request: 200 (R10) and smsCount as "Reproducing the seed" says (S12)."""
         exchange = self.post(encode_json(document), destinations=_destinations_of(document))
-        verification = self._verification(exchange)
-        body = verification.accepted(document, acceptance_check="seed_reproduction")
-        if body is not None:
-            verify_seed_sms_counts(verification, document, body, expected_counts)
-        self._raise(verification)
+        self._verify(exchange, ValidRequest(document, "seed", tuple(expected_counts)))

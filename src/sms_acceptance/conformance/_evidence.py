@@ -17,10 +17,11 @@ from _pytest.outcomes import Failed  # pytest.fail.Exception, spelled so type ch
 
 from sms_acceptance._redaction import Redactor
 from sms_acceptance._reproduction import curl_command as reproduction_curl
-from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
+from sms_acceptance.conformance._check_registry import Check
+from sms_acceptance.conformance._check_registry import Failed as FailedOutcome
 from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse, TransportFailure
 
-__all__ = ["CheckFailed", "Failure", "curl_command", "failure_from_exchange"]
+__all__ = ["CheckFailed", "ExchangeEvidence", "Failure", "curl_command"]
 
 SHOWN_BODY_BYTES = 4096
 MAX_REQUEST_BODY_SHOWN = 64 * 1024
@@ -37,11 +38,13 @@ class Failure:
     test: str = ""
     mutation: str | None = None
     category: str | None = None
+    violations: list[dict[str, str]] = field(default_factory=list)
     request: Mapping[str, Any] | None = None
     response: Mapping[str, Any] | None = None
     curl: str | None = None
     hypothesis_seed: int | None = None
     reproduce: str | None = None
+    reproduce_note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +55,8 @@ class Failure:
         text = f"{self.check} ({self.rule_id}, {self.level}){where}: {self.message}"
         if self.curl:
             text += f"\n  reproduce: {self.curl}"
+            if self.reproduce_note:
+                text += f"\n  ({self.reproduce_note})"
         return text
 
 
@@ -127,33 +132,47 @@ class EvidenceContext:
     redactor: Redactor = field(repr=False)
     hypothesis_seed: int | None
     reproduce: str
+    reproduce_note: str | None = None
 
 
-def failure_from_exchange(
-    check: str,
-    message: str,
-    exchange: Exchange,
-    context: EvidenceContext,
-    *,
-    rule_id: str | None = None,
-    mutation: str | None = None,
-    category: str | None = None,
-) -> Failure:
-    """A `Failure` of `check` with the exchange's evidence, redacted."""
-    definition = CHECKS_BY_NAME[check]
-    if category is None and isinstance(exchange.outcome, TransportFailure):
-        category = exchange.outcome.category.value
-    redact = context.redactor.scrub
-    return Failure(
-        check=check,
-        rule_id=rule_id or definition.rule_ids[0],
-        level=definition.level,
-        message=redact(" ".join(message.split())),
-        mutation=mutation,
-        category=category,
-        request=_request_dict(exchange, context.redactor),
-        response=_response_dict(exchange.outcome, context.redactor),
-        curl=curl_command(exchange, context.redactor),
-        hypothesis_seed=context.hypothesis_seed,
-        reproduce=redact(context.reproduce),
-    )
+class ExchangeEvidence:
+    """One exchange's evidence (redacted request, response, `curl`), built once for all of its
+    failures, on the first one."""
+
+    def __init__(self, exchange: Exchange, context: EvidenceContext) -> None:
+        self.exchange = exchange
+        self.context = context
+        self._built: tuple[dict[str, Any], dict[str, Any] | None, str] | None = None
+
+    def _parts(self) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
+        if self._built is None:
+            redactor = self.context.redactor
+            self._built = (
+                _request_dict(self.exchange, redactor),
+                _response_dict(self.exchange.outcome, redactor),
+                curl_command(self.exchange, redactor),
+            )
+        return self._built
+
+    def failure(self, check: Check, failed: FailedOutcome, *, label: str | None = None) -> Failure:
+        """A `Failure` of `check` carrying this exchange's evidence, redacted."""
+        category = failed.category
+        if category is None and isinstance(self.exchange.outcome, TransportFailure):
+            category = self.exchange.outcome.category.value
+        redact = self.context.redactor.scrub
+        request, response, curl = self._parts()
+        return Failure(
+            check=check.name,
+            rule_id=failed.rule_id or check.rule_ids[0],
+            level=check.level,
+            message=redact(" ".join(failed.message.split())),
+            mutation=label,
+            category=category,
+            violations=[dict(v) for v in failed.violations],
+            request=request,
+            response=response,
+            curl=curl,
+            hypothesis_seed=self.context.hypothesis_seed,
+            reproduce=redact(self.context.reproduce),
+            reproduce_note=self.context.reproduce_note,
+        )

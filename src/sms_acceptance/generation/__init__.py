@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sms_acceptance.generation._fixed_requests import (
         RequestCase,
         concatenated_text_requests,
+        longest_text_requests,
+        longest_value_requests,
         optional_field_requests,
     )
     from sms_acceptance.generation._mutations import MUTATIONS, Mutation
@@ -62,6 +64,8 @@ _EXPORTS: dict[str, str] = {
     "boundary_texts": "_texts",
     "compile_schema": "_schema_strategy",
     "concatenated_text_requests": "_fixed_requests",
+    "longest_text_requests": "_fixed_requests",
+    "longest_value_requests": "_fixed_requests",
     "delivery_windows": "_valid_requests",
     "drop_open_properties": "_valid_requests",
     "optional_field_requests": "_fixed_requests",
@@ -88,6 +92,8 @@ __all__ = [
     "delivery_windows",
     "drop_open_properties",
     "encode_json",
+    "longest_text_requests",
+    "longest_value_requests",
     "optional_field_requests",
     "phone_numbers",
     "seed_request",
