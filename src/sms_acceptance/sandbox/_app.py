@@ -31,6 +31,8 @@ from ._config import FAULT_STATUSES, SandboxConfig
 from ._faults import FaultPlan
 from ._ids import IdGenerator
 from ._json_codec import NotJson, dump_json, has_long_integer, parse_json, reparse_exactly
+from ._report_routes import report_routes
+from ._reports import ReportLifecycle
 
 __all__ = ["REQUEST_LOGGER_NAME", "create_app"]
 
@@ -83,6 +85,8 @@ class _Sandbox:
         self.credentials = CredentialCheck(config.accepted_authorizations)
         self.faults = FaultPlan(config.faults) if config.faults.enabled else None
         self.builder = AcceptedResponseBuilder(IdGenerator())
+        # Delivery reports (D1-D14): tracked at acceptance, pushed and finalised in the background.
+        self.reports = ReportLifecycle(config.reports) if config.reports.enabled else None
         # Compile the schemas and validators now, not on the first request a client times.
         warm_up = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "warm-up"}]}
         judge_request(warm_up)
@@ -194,7 +198,10 @@ class _Sandbox:
                 "Bad request",
                 {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
             )
-        return 200, dump_json(self.builder.build(document, destinations))
+        answer = self.builder.build(document, destinations)
+        if self.reports is not None:
+            self.reports.on_accepted(document, answer)
+        return 200, dump_json(answer)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -217,7 +224,10 @@ def create_app(config: SandboxConfig) -> Starlette:
     """The sandbox's ASGI app for `config`: one endpoint, envelopes for everything else."""
     sandbox = _Sandbox(config)
     app = Starlette(
-        routes=[Route(config.endpoint_path, sandbox.endpoint, methods=["POST"])],
+        routes=[
+            Route(config.endpoint_path, sandbox.endpoint, methods=["POST"]),
+            *report_routes(sandbox.reports, sandbox.credentials),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     # A trailing slash would get a bodiless 307 redirect; the provider's path is exact: 404 (E1).

@@ -1,0 +1,182 @@
+"""What the sandbox remembers about accepted messages, and what `GET /sms/1/reports` hands out.
+
+One `TrackedMessage` per accepted destination, with slots and no prebuilt JSON: the report is
+built when it is pushed or read, so a message costs a few hundred bytes. The store keeps at most
+`max_reports` of them and forgets each `retention_seconds` after it was sent; the oldest go first,
+and counters say how many were forgotten before their final report (so a bound that is too small
+shows, rather than silently losing reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sms_acceptance._provider_time import format_provider_time
+
+from ._report_outcomes import INTERMEDIATE_STATUS, NO_ERROR, ReportOutcome
+
+__all__ = ["ReportFlags", "ReportStore", "TrackedMessage"]
+
+# A message still waiting for its final status shows this one in the logs (the send answer's).
+_PENDING_STATUS = {
+    "groupId": 1,
+    "groupName": "PENDING",
+    "id": 26,
+    "name": "PENDING_ACCEPTED",
+    "description": "Pending Accepted",
+}
+
+
+class ReportFlags:
+    """Report faults drawn for one message (bits of `TrackedMessage.flags`)."""
+
+    LOST = 1
+    DUPLICATED = 2
+    WRONG_MESSAGE_ID = 4
+    WITHOUT_CALLBACK_DATA = 8
+    COLON_OFFSET = 16
+
+
+@dataclass(slots=True, eq=False)
+class TrackedMessage:
+    """One accepted destination on its way to a final status."""
+
+    seq: int
+    message_id: str
+    to: str
+    bulk_id: str | None
+    sender: str | None
+    text: str
+    callback_data: str | None
+    sms_count: int
+    notify_url: str | None  # None: no push (none asked for, or refused by the allow-list)
+    xml: bool
+    sent_at: float  # wall clock, seconds since the epoch
+    flags: int = 0
+    outcome: ReportOutcome | None = None
+    done_at: float | None = None
+    pulled: bool = False
+    forgotten: bool = False
+    price: dict[str, Any] = field(default_factory=dict)
+
+    def _time(self, moment: float) -> str:
+        return format_provider_time(
+            datetime.fromtimestamp(moment, UTC),
+            colon_in_offset=bool(self.flags & ReportFlags.COLON_OFFSET),
+        )
+
+    def report(self, *, intermediate: bool = False) -> dict[str, Any]:
+        """The report as it goes on the wire (D2-D8), final unless `intermediate` (D10)."""
+        flags = self.flags
+        message_id = self.message_id
+        if flags & ReportFlags.WRONG_MESSAGE_ID:
+            message_id = f"{message_id}-WRONG"
+        report: dict[str, Any] = {"messageId": message_id, "to": self.to}
+        if self.bulk_id is not None:
+            report["bulkId"] = self.bulk_id
+        if self.sender is not None:
+            report["from"] = self.sender
+        report["sentAt"] = self._time(self.sent_at)
+        if intermediate or self.outcome is None:
+            status, error, done_at = INTERMEDIATE_STATUS, NO_ERROR, None
+            if self.outcome is None and not intermediate:
+                status = _PENDING_STATUS
+        else:
+            status, error, done_at = self.outcome.status, self.outcome.error, self.done_at
+        if done_at is not None:
+            report["doneAt"] = self._time(done_at)
+        report["smsCount"] = self.sms_count
+        if self.callback_data is not None and not flags & ReportFlags.WITHOUT_CALLBACK_DATA:
+            report["callbackData"] = self.callback_data
+        report["price"] = self.price
+        report["status"] = status
+        report["error"] = error
+        return report
+
+    def log_entry(self) -> dict[str, Any]:
+        """The `/sms/1/logs` entry: the report fields as they stand now, plus `text` (D14)."""
+        entry = self.report()
+        entry["text"] = self.text
+        return entry
+
+
+@dataclass
+class StoreCounters:
+    """What the store dropped, for `/sandbox/reports/stats`."""
+
+    forgotten_before_final: int = 0
+    forgotten_after_final: int = 0
+    pulled: int = 0
+
+
+class ReportStore:
+    """Every tracked message (for the logs) and the final reports not yet pulled (D13, D14)."""
+
+    def __init__(self, max_reports: int, retention_seconds: float) -> None:
+        self._max = max_reports
+        self._retention = retention_seconds
+        self._messages: dict[int, TrackedMessage] = {}  # acceptance order
+        self._unpulled: dict[int, TrackedMessage] = {}  # finalisation order
+        self.counters = StoreCounters()
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    @property
+    def unpulled(self) -> int:
+        """Final reports waiting for `GET /sms/1/reports`."""
+        return len(self._unpulled)
+
+    def track(self, message: TrackedMessage) -> None:
+        """Remember a newly accepted message, forgetting the oldest beyond `max_reports`."""
+        self._messages[message.seq] = message
+        while len(self._messages) > self._max:
+            self._forget(next(iter(self._messages.values())))
+
+    def finalised(self, message: TrackedMessage) -> None:
+        """A message reached its final status: its report becomes pullable once (D13)."""
+        if not message.forgotten:
+            self._unpulled[message.seq] = message
+
+    def expire(self, now_wall: float) -> None:
+        """Forget what was sent longer than the retention window ago."""
+        horizon = now_wall - self._retention
+        while self._messages:
+            oldest = next(iter(self._messages.values()))
+            if oldest.sent_at >= horizon:
+                break
+            self._forget(oldest)
+
+    def _forget(self, message: TrackedMessage) -> None:
+        del self._messages[message.seq]
+        self._unpulled.pop(message.seq, None)
+        message.forgotten = True
+        if message.outcome is None:
+            self.counters.forgotten_before_final += 1
+        else:
+            self.counters.forgotten_after_final += 1
+
+    def pull(self, limit: int, bulk_id: str | None, message_id: str | None) -> list[dict[str, Any]]:
+        """Up to `limit` final reports not returned before, oldest first; returned ones are
+        consumed (a filtered call consumes only what it returns: rules.md leaves it OPEN)."""
+        taken: list[TrackedMessage] = []
+        for message in self._unpulled.values():
+            if len(taken) >= limit:
+                break
+            if bulk_id is not None and message.bulk_id != bulk_id:
+                continue
+            if message_id is not None and message.message_id != message_id:
+                continue
+            taken.append(message)
+        for message in taken:
+            del self._unpulled[message.seq]
+            message.pulled = True
+        self.counters.pulled += len(taken)
+        return [message.report() for message in taken]
+
+    def newest_first(self) -> Iterator[TrackedMessage]:
+        """Every remembered message, the most recently sent first (the logs' order)."""
+        return reversed(self._messages.values())

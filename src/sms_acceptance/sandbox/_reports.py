@@ -1,0 +1,251 @@
+"""The sandbox's delivery-report lifecycle: every accepted destination reaches a final status.
+
+The send path only records what it accepted (`on_accepted`: a few microseconds a destination, no
+awaiting, no I/O); one background task of the event loop does the rest: at each message's due
+time it sets the final status, makes the report pullable once (D13) and queues it for its
+`notifyUrl` (D1, D2); it sends batches whose wait is over and resends those whose retry time came
+(D11). Due times live in one heap, so a million scheduled reports cost a million small entries and
+no timers. The task starts with the first accepted message (the sandbox runs without ASGI lifespan
+events) and ends with the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import random
+import time
+from typing import Any
+
+from ._report_config import ReportConfig
+from ._report_outcomes import (
+    EXPIRED,
+    DelaySampler,
+    ReportOutcome,
+    outcome_for_destination,
+    outcome_from_shares,
+)
+from ._report_push import PushBatch, Pusher, PushPolicy
+from ._report_store import ReportFlags, ReportStore, TrackedMessage
+
+__all__ = ["ReportLifecycle"]
+
+_log = logging.getLogger("sms_acceptance.sandbox.reports")
+
+# The worker's longest sleep while something is due or queued: the granularity of due times.
+_TICK_SECONDS = 0.01
+# provider-facts §6: validityPeriod is in minutes, at most 48 hours.
+_MAX_VALIDITY_MINUTES = 2880
+
+_FINAL, _INTERMEDIATE, _RETRY = 0, 1, 2
+
+
+class ReportLifecycle:
+    """Tracks accepted destinations to their final report; one per sandbox."""
+
+    def __init__(self, config: ReportConfig) -> None:
+        self.config = config
+        self.store = ReportStore(config.max_reports, config.retention_seconds)
+        self.policy = PushPolicy(tuple(config.allowed_push_hosts))
+        self.pusher = Pusher(config, self._schedule_retry)
+        self._random = random.Random(config.seed)
+        self._delays = DelaySampler(
+            config.delay_distribution, config.delay_ms, config.delay_sigma, config.delay_cap_factor
+        )
+        self._faults = config.faults if config.faults.enabled else None
+        self._price = {"pricePerMessage": config.price_per_message, "currency": config.currency}
+        self._seq = itertools.count()
+        self._heap: list[tuple[float, int, int, Any]] = []
+        self._worker: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+        self._idle = False
+        self.tracked = 0
+        self.finals = 0
+        self.lost = 0
+
+    # The send path ---------------------------------------------------------------------------
+
+    def on_accepted(self, document: dict[str, Any], answer: dict[str, Any]) -> None:
+        """Track every destination the send answer accepted (status group PENDING)."""
+        entries = answer["messages"]
+        bulk_id = answer.get("bulkId")
+        now = time.monotonic()
+        wall = time.time()
+        index = 0
+        for message in document["messages"]:
+            destinations = message["destinations"]
+            first = index
+            index += len(destinations)
+            notify_url = message.get("notifyUrl")
+            if isinstance(notify_url, str) and notify_url:
+                if not self.policy.allows(notify_url):
+                    accepted = sum(e["status"]["groupId"] == 1 for e in entries[first:index])
+                    self.pusher.counters.reports_refused_by_policy += accepted
+                    notify_url = None
+            else:
+                notify_url = None
+            for entry in entries[first:index]:
+                if entry["status"]["groupId"] != 1:
+                    continue  # rejected at submission: no report (D1 covers accepted ones)
+                self._track(message, entry, bulk_id, notify_url, now, wall)
+        self._ensure_worker()
+
+    def _track(
+        self,
+        message: dict[str, Any],
+        entry: dict[str, Any],
+        bulk_id: str | None,
+        notify_url: str | None,
+        now: float,
+        wall: float,
+    ) -> None:
+        config = self.config
+        draw = self._random.random
+        outcome_u, delay_u = draw(), draw()
+        to = entry["to"]
+        outcome: ReportOutcome = (
+            outcome_for_destination(to)
+            if config.mode == "by-destination"
+            else outcome_from_shares(config, outcome_u)
+        )
+        delay = self._delays.delay(delay_u)
+        validity = message.get("validityPeriod")
+        if isinstance(validity, int) and not isinstance(validity, bool) and validity > 0:
+            limit = min(validity, _MAX_VALIDITY_MINUTES) * 60.0 * config.time_scale
+            if delay > limit:
+                outcome, delay = EXPIRED, limit  # still pending when the validity ran out
+        flags = self._fault_flags() if self._faults is not None else 0
+        if flags & _LATE:
+            delay += self.config.faults.late_seconds
+            flags &= ~_LATE
+        callback_data = message.get("callbackData")
+        sender = message.get("from")
+        text = message.get("text")
+        tracked = TrackedMessage(
+            seq=next(self._seq),
+            message_id=entry["messageId"],
+            to=to,
+            bulk_id=bulk_id,
+            sender=sender if isinstance(sender, str) else None,
+            text=text if isinstance(text, str) else "",
+            callback_data=callback_data if isinstance(callback_data, str) else None,
+            sms_count=entry["smsCount"],
+            notify_url=notify_url,
+            xml=_wants_xml(message.get("notifyContentType")),
+            sent_at=wall,
+            flags=flags,
+            price=self._price,
+        )
+        self.store.track(tracked)
+        self.tracked += 1
+        heap = self._heap
+        heapq.heappush(heap, (now + delay, tracked.seq, _FINAL, (tracked, outcome)))
+        if notify_url is not None and message.get("intermediateReport") is True:
+            heapq.heappush(heap, (now + delay / 2, tracked.seq, _INTERMEDIATE, tracked))
+
+    def _fault_flags(self) -> int:
+        faults = self.config.faults
+        draw = self._random.random
+        flags = 0
+        for fraction, flag in (
+            (faults.lost, ReportFlags.LOST),
+            (faults.duplicated, ReportFlags.DUPLICATED),
+            (faults.late, _LATE),
+            (faults.wrong_message_id, ReportFlags.WRONG_MESSAGE_ID),
+            (faults.without_callback_data, ReportFlags.WITHOUT_CALLBACK_DATA),
+            (faults.colon_offset, ReportFlags.COLON_OFFSET),
+        ):
+            if draw() < fraction:
+                flags |= flag
+        return flags
+
+    def _schedule_retry(self, delay: float, batch: PushBatch) -> None:
+        heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), _RETRY, batch))
+        self._poke()
+
+    # The background task ---------------------------------------------------------------------
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None or self._worker.done():
+            self._wake = asyncio.Event()
+            self._worker = asyncio.get_running_loop().create_task(self._run())
+        else:
+            self._poke()
+
+    def _poke(self) -> None:
+        if self._idle and self._wake is not None:
+            self._wake.set()
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        wake = self._wake
+        heap = self._heap
+        pusher = self.pusher
+        try:
+            while True:
+                now = time.monotonic()
+                while heap and heap[0][0] <= now:
+                    _, _, kind, item = heapq.heappop(heap)
+                    if kind == _FINAL:
+                        self._finalise(item[0], item[1], now)
+                    elif kind == _INTERMEDIATE:
+                        if not item.forgotten and item.outcome is None:
+                            pusher.enqueue(item, now, intermediate=True)
+                    else:
+                        pusher.resend(item)
+                pusher.flush_due(now)
+                self.store.expire(time.time())
+                if heap or pusher.busy:
+                    wait = min(_TICK_SECONDS, heap[0][0] - now) if heap else _TICK_SECONDS
+                    await asyncio.sleep(max(wait, 0.0))
+                else:
+                    self._idle = True
+                    wake.clear()
+                    await wake.wait()
+                    self._idle = False
+        except asyncio.CancelledError:
+            await pusher.close()
+            raise
+        except Exception:  # a bug must not silently stop every report: say so, loudly
+            _log.exception("the delivery-report task stopped")
+            raise
+
+    def _finalise(self, message: TrackedMessage, outcome: ReportOutcome, now: float) -> None:
+        if message.forgotten:
+            return
+        message.outcome = outcome
+        message.done_at = max(time.time(), message.sent_at)
+        self.finals += 1
+        if message.flags & ReportFlags.LOST:
+            self.lost += 1
+            return
+        self.store.finalised(message)
+        if message.notify_url is not None:
+            self.pusher.enqueue(message, now)
+
+    def stats(self) -> dict[str, Any]:
+        """Counters and current sizes: what was tracked, reported, pushed, dropped."""
+        store = self.store
+        return {
+            "tracked": self.tracked,
+            "finals": self.finals,
+            "lost": self.lost,
+            "scheduled": len(self._heap),
+            "remembered": len(store),
+            "unpulled": store.unpulled,
+            **vars(store.counters),
+            **self.pusher.snapshot(),
+        }
+
+
+# A fault drawn at acceptance only (the delay grows), never stored in the message's flags.
+_LATE = 1 << 10
+
+
+def _wants_xml(content_type: object) -> bool:
+    """`notifyContentType: application/xml` (any case) asks for XML pushes (D9)."""
+    return isinstance(content_type, str) and content_type.strip().lower().startswith(
+        "application/xml"
+    )
