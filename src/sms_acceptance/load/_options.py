@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ._dlr_options import add_report_options
 from ._thresholds import (
     DEFAULT_THRESHOLD_EXPRESSIONS,
     Threshold,
@@ -187,6 +188,7 @@ def add_load_options(parser: Any) -> None:
         help="Live traffic: a number messages may go to (repeatable); the only destinations used.",
         include_in_web_ui=False,
     )
+    add_report_options(parser)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from locust.contrib.fasthttp import FAILURE_EXCEPTIONS
 from locust.exception import CatchResponseError, StopUser
 
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
+from ._dlr_metrics import DeliveryReportBook, accepted_message_ids
+from ._dlr_run import localise_payloads
 from ._payloads import PayloadSource, PreparedRequest
-from ._run import LoadRun, run_of
+from ._run import LoadRun, parse_json, run_of
 
 _logger = logging.getLogger("sms_acceptance.load")
 _EVERY_STATUS = frozenset(range(100, 600))
@@ -50,6 +52,7 @@ class SmsSendUser(FastHttpUser):
 
     _run: LoadRun
     _payloads: tuple[PreparedRequest, ...]
+    _reports: DeliveryReportBook | None
     _cursor: int
     _agent: Any
     _url: str
@@ -66,7 +69,10 @@ class SmsSendUser(FastHttpUser):
         if not payloads:
             _logger.error("sms-acceptance: no payloads for %s; user stopped", type(self).__name__)
             raise StopUser()
-        self._payloads = payloads
+        # Delivery reports: this process's receiver URL in `notifyUrl`, and the book answers go to.
+        self._payloads, self._reports = localise_payloads(
+            self.environment, type(self).__name__, payloads, self._run.target_url
+        )
         # Users of one scenario start at different places in its pool, so the server does not
         # see the same request from every user at once.
         self._cursor = id(self) % len(self._payloads)
@@ -129,6 +135,10 @@ class SmsSendUser(FastHttpUser):
             start_time=started + run.wall_clock_offset,
             url=self._url,
         )
+        if self._reports is not None and failure is None:
+            self._reports.expect(
+                accepted_message_ids(parse_json(body)), ended + run.wall_clock_offset
+            )
         run.latency.record(
             int(ended + run.wall_clock_offset),
             int((ended - started) * 1_000_000),
