@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
@@ -76,7 +77,10 @@ def test_D10_intermediateReport_true_gets_an_intermediate_report_before_the_fina
 def test_D10_without_intermediateReport_only_the_final_report_comes() -> None:
     with report_receiver() as receiver, sandbox_with_reports(delay_ms=300) as sandbox:
         for flag in (None, False):
-            message = {"destinations": [{"to": "41793026727"}], "notifyUrl": receiver.base_url}
+            message: dict[str, Any] = {
+                "destinations": [{"to": "41793026727"}],
+                "notifyUrl": receiver.base_url,
+            }
             if flag is not None:
                 message["intermediateReport"] = flag
             send(sandbox, message)
