@@ -8,12 +8,14 @@ stack, so a sandbox bug cannot hide in shared code.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class ReportReceiver:
             time.sleep(0.01)
         with self.lock:
             return list(self.pushes)
+
+    def wait_for_reports(self, count: int, timeout: float) -> list[dict[str, Any]]:
+        """The reports of every JSON push once at least `count` arrived (or after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                reports = [r for p in self.pushes for r in json.loads(p.body)["results"]]
+            if len(reports) >= count or time.monotonic() > deadline:
+                return reports
+            time.sleep(0.01)
 
 
 @contextmanager
