@@ -54,7 +54,9 @@ __all__ = [
 ]
 
 Level = Literal["MUST", "SHOULD"]
-Family = Literal["protocol", "positive", "response", "segmentation", "negative", "auth"]
+Family = Literal[
+    "protocol", "positive", "response", "segmentation", "negative", "auth", "delivery_reports"
+]
 
 # Why a request was sent. A valid request is one of five kinds, because five checks judge whether
 # it was accepted (R10 the seed, R11 a sendAt form, R12 a long validityPeriod, R13 a bulk or any

@@ -173,12 +173,15 @@ class ConformancePlugin:
         return self._target
 
     def _start_sandbox(self) -> None:
+        from sms_acceptance.conformance._dlr_plugin import embedded_report_config
         from sms_acceptance.sandbox import SandboxConfig, SandboxStartError, running_sandbox
 
         authorization = self.options.authorization or f"App {secrets.token_hex(24)}"
         try:
             config = SandboxConfig(
-                authorization=authorization, endpoint_path=self.options.endpoint_path
+                authorization=authorization,
+                endpoint_path=self.options.endpoint_path,
+                reports=embedded_report_config(),
             )
             sandbox = self._stack.enter_context(running_sandbox(config))
         except (SandboxStartError, ValueError) as error:
@@ -288,7 +291,11 @@ class ConformancePlugin:
         recorder = item.stash.get(_RECORDER, None)
         if call.when != "call" or recorder is None:
             return
-        tally = CheckTally(exercised=dict(recorder.exercised), declared=dict(recorder.declared))
+        tally = CheckTally(
+            exercised=dict(recorder.exercised),
+            declared=dict(recorder.declared),
+            skipped=dict(recorder.skipped),
+        )
         error = call.excinfo.value if call.excinfo is not None else None
         for failed in _check_failures(error):
             for failure in failed.failures:

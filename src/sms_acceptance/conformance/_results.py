@@ -31,16 +31,22 @@ class CheckTally:
     exercised: dict[str, int] = field(default_factory=dict)
     declared: dict[str, str] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(
-            {"exercised": self.exercised, "declared": self.declared, "failures": self.failures}
+            {
+                "exercised": self.exercised,
+                "declared": self.declared,
+                "failures": self.failures,
+                "skipped": self.skipped,
+            }
         )
 
     @classmethod
     def from_json(cls, text: str) -> CheckTally:
         data = json.loads(text)
-        return cls(data["exercised"], data["declared"], data["failures"])
+        return cls(data["exercised"], data["declared"], data["failures"], data.get("skipped", {}))
 
 
 @dataclass
@@ -52,10 +58,12 @@ class RunResults:
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failure_totals: Counter[str] = field(default_factory=Counter)
     tests: Counter[str] = field(default_factory=Counter)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def add(self, tally: CheckTally) -> None:
         self.exercised.update(tally.exercised)
         self.declared.update(tally.declared)
+        self.skipped.update(tally.skipped)
         for failure in tally.failures:
             name = failure["check"]
             self.failure_totals[name] += 1
@@ -85,7 +93,7 @@ class RunResults:
             verdict = "DECLARED"
         elif self.exercised[check.name] == 0:
             verdict = "SKIP"
-            skip_reason = (
+            skip_reason = self.skipped.get(check.name) or (
                 "not selected in this run" if check.name in deselected else "never applicable"
             )
         else:

@@ -38,6 +38,8 @@ class CheckRecorder:
     level: Literal["must", "should"]
     exercised: Counter[str] = field(default_factory=Counter)
     declared: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Checks the test could not apply, with the one-line reason (shown as the SKIP reason)."""
 
     def runs(self, check: str) -> bool:
         return REGISTRY[check].runs_at(self.level)
