@@ -13,12 +13,14 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from sms_acceptance.sandbox import SandboxConfig, create_app
 
 from . import _correct_variants as variants
 from . import _protocol_bugs as protocol
+from . import _report_bugs as reports
 from . import _request_bugs as requests
 from . import _response_bugs as responses
 from . import _wire_servers as wire
@@ -78,6 +80,22 @@ def _gateway(make_bug: Callable[[str], Bug]) -> ServerFactory:
 
 def _sandbox_with(bug: Bug) -> ServerFactory:
     return _gateway(lambda _authorization: bug)
+
+
+def _reporting(make_bug: Callable[[str], Bug]) -> ServerFactory:
+    """The sandbox with reports scaled to seconds (retries 0.24 s apart), behind one bug."""
+    from sms_acceptance.sandbox._report_config import ReportConfig
+
+    @contextlib.contextmanager
+    def serve(authorization: str) -> Iterator[str]:
+        config = SandboxConfig(
+            authorization=authorization,
+            reports=ReportConfig(delay_ms=300.0, time_scale=0.002, batch_wait_ms=50.0),
+        )
+        with serve_asgi(BuggyGateway(create_app(config), make_bug(authorization))) as base_url:
+            yield base_url
+
+    return serve
 
 
 def _wire(handler: ConnectionHandler) -> ServerFactory:
@@ -169,6 +187,40 @@ def _broken(
         scheme=scheme,
         select=select,
         collateral=frozenset(also.split()),
+    )
+
+
+# Delivery reports: the report tests with a profile declaring the zoo sandbox's retry schedule.
+_REPORTS = (
+    "conformance/test_delivery_reports.py",
+    "--vendor-profile",
+    str(Path(__file__).with_name("report_profile.toml")),
+)
+
+
+def _broken_report(
+    name: str, push_bug: Any, catches: str | tuple[str, ...], rule_ids: str, *, also: str = ""
+) -> BrokenServer:
+    """A report bug: `push_bug` changes pushes on their way out (or, `pull=True`, a pull)."""
+    return BrokenServer(
+        name=name,
+        serve=_reporting(lambda _authorization: reports.relaying(push_bug)),
+        imitates=push_bug,
+        catches=(catches,) if isinstance(catches, str) else catches,
+        rule_ids=frozenset(rule_ids.split()),
+        select=_REPORTS,
+        collateral=frozenset(also.split()),
+    )
+
+
+def _broken_pull(name: str, make_bug: Callable[[], Bug], catches: str, rule: str) -> BrokenServer:
+    return BrokenServer(
+        name=name,
+        serve=_reporting(lambda _authorization: make_bug()),
+        imitates=make_bug,
+        catches=(catches,),
+        rule_ids=frozenset({rule}),
+        select=_REPORTS,
     )
 
 
@@ -272,6 +324,27 @@ BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     _broken("unauthorized_as_bad_request", protocol.unauthorized_as_bad_request, "unauthorized_message_id", "A4", _AUTH),  # noqa: E501
     # With negative requests too: their 401 must blame A5 alone, not R1-R9 (FINDINGS 5).
     _broken("rejects_basic_scheme", protocol.rejects_basic_scheme, "accepted_auth_scheme", "A5", _AUTH_AND_NEGATIVE, scheme="Basic"),  # noqa: E501
+    # delivery reports
+    _broken_report("never_pushes", reports.never_pushes, "report_delivered_once", "D1"),
+    _broken_report("pushes_to_another_path", reports.pushes_to_another_path, "report_delivered_once", "D1"),  # noqa: E501
+    _broken_report("duplicates_final_after_200", reports.duplicates_final_after_200, "report_delivered_once", "D1"),  # noqa: E501
+    _broken_report("push_as_text_plain", reports.push_as_text_plain, "report_push_shape", "D2"),
+    _broken_report("wrong_message_id", reports.wrong_message_id, ("report_identity", "report_delivered_once"), "D3 D1"),  # noqa: E501
+    _broken_report("wrong_bulk_id", reports.wrong_bulk_id, "report_identity", "D3"),
+    _broken_report("wrong_to", reports.wrong_to, "report_identity", "D3"),
+    _broken_report("drops_callback_data", reports.drops_callback_data, "report_callback_data", "D4"),  # noqa: E501
+    _broken_report("clips_callback_data", reports.clips_callback_data, "report_callback_data", "D4"),  # noqa: E501
+    _broken_report("stops_at_delivered_to_operator", reports.stops_at_delivered_to_operator, "report_final_status", "D5", also="report_delivered_once intermediate_reports_when_asked"),  # noqa: E501
+    _broken_report("error_without_permanent", reports.error_without_permanent, "report_error_object", "D6"),  # noqa: E501
+    _broken_report("dates_with_colon_offset", reports.dates_with_colon_offset, "report_dates", "D7"),  # noqa: E501
+    _broken_report("done_before_sent", reports.done_before_sent, "report_dates", "D7"),
+    _broken_report("sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),  # noqa: E501
+    _broken_report("xml_with_wrong_root", reports.xml_with_wrong_root, "report_xml_form", "D9"),
+    _broken_report("intermediate_without_being_asked", reports.intermediate_without_being_asked, "intermediate_reports_when_asked", "D10"),  # noqa: E501
+    _broken_report("no_retry_after_500", reports.no_retry_after_500, "report_retried_after_5xx", "D11"),  # noqa: E501
+    BrokenServer("forwards_credential", _reporting(lambda a: reports.relaying(reports.forwards_credential(a))), reports.forwards_credential("x"), ("report_push_without_credentials",), frozenset({"D12"}), select=_REPORTS),  # noqa: E501
+    _broken_pull("pull_returns_reports_twice", reports.pull_returns_reports_twice, "pull_reports_once", "D13"),  # noqa: E501
+    _broken_pull("logs_consumed_by_reading", reports.logs_consumed_by_reading, "logs_not_consumed", "D14"),  # noqa: E501
 )
 # fmt: on
 
@@ -297,6 +370,24 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "the sandbox configured with a Basic credential (A5)",
         scheme="Basic",
         select=(*_AUTH, _POSITIVE, "-k", "A1 or A2 or A3 or A5 or R10"),
+    ),
+    CorrectServer(
+        "reports_one_per_push",
+        _reporting(lambda _a: reports.relaying(reports.one_report_per_push)),
+        " ".join((reports.one_report_per_push.__doc__ or "").split()),
+        select=_REPORTS,
+    ),
+    CorrectServer(
+        "reports_late_within_bound",
+        _reporting(lambda _a: reports.relaying(reports.late_within_bound)),
+        " ".join((reports.late_within_bound.__doc__ or "").split()),
+        select=_REPORTS,
+    ),
+    CorrectServer(
+        "reports_intermediate_when_asked",
+        _reporting(lambda _a: reports.relaying(reports._as_is)),
+        "the sandbox's own reports through the relay: intermediate ones only when asked (D10)",
+        select=_REPORTS,
     ),
 )
 
