@@ -338,7 +338,7 @@ BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     _broken_report("error_without_permanent", reports.error_without_permanent, "report_error_object", "D6"),  # noqa: E501
     _broken_report("dates_with_colon_offset", reports.dates_with_colon_offset, "report_dates", "D7"),  # noqa: E501
     _broken_report("done_before_sent", reports.done_before_sent, "report_dates", "D7"),
-    _broken_report("sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),  # noqa: E501
+    _broken_report("sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),
     _broken_report("xml_with_wrong_root", reports.xml_with_wrong_root, "report_xml_form", "D9"),
     _broken_report("intermediate_without_being_asked", reports.intermediate_without_being_asked, "intermediate_reports_when_asked", "D10"),  # noqa: E501
     _broken_report("no_retry_after_500", reports.no_retry_after_500, "report_retried_after_5xx", "D11"),  # noqa: E501
