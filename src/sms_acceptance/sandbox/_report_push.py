@@ -10,9 +10,9 @@ Reports for one `(notifyUrl, XML or JSON)` wait at most `batch_wait_ms` and go o
 up to 100 (D2). A batch the receiver answers with 2xx is done and never sent again (D1); a 5xx, a
 timeout or a refused connection schedules the same body again 1 min + n² min later (times the
 time scale) until `max_retries` (D11); a 4xx or a 3xx is final (rules.md leaves 4xx OPEN; the
-sandbox follows no redirects: they could point anywhere). The client is httpx's `AsyncClient`
-with `trust_env=False`, so no proxy variable can route a push elsewhere, and no Authorization or
-other credential header is ever sent (D12).
+sandbox follows no redirects: they could point anywhere). The client (`_push_client.py`) reads
+no proxy variable, so nothing in the environment can route a push elsewhere, and sends no
+Authorization or other credential header (D12).
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from sms_acceptance._report_xml import results_to_xml
 
 from ._json_codec import dump_json
+from ._push_client import PushClient
 from ._report_config import ReportConfig
 from ._report_store import ReportFlags, TrackedMessage
 
@@ -37,8 +36,8 @@ __all__ = ["PushBatch", "PushCounters", "PushPolicy", "Pusher", "retry_delay_min
 
 _log = logging.getLogger("sms_acceptance.sandbox.reports")
 
-_JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": "sms-acceptance-sandbox"}
-_XML_HEADERS = {"Content-Type": "application/xml", "User-Agent": "sms-acceptance-sandbox"}
+_JSON = "application/json"
+_XML = "application/xml"
 
 
 def retry_delay_minutes(retry: int) -> int:
@@ -52,9 +51,18 @@ class PushPolicy:
     def __init__(self, allowed_hosts: tuple[str, ...]) -> None:
         self._allowed = frozenset(allowed_hosts)
         self._refused_hosts: set[str] = set()
+        self._verdicts: dict[str, bool] = {}
 
     def allows(self, url: str) -> bool:
         """Whether a push to `url` may be attempted; a refusal is logged once per host."""
+        verdict = self._verdicts.get(url)
+        if verdict is None:
+            verdict = self._judge(url)
+            if len(self._verdicts) < 4096:  # URLs come from requests: a bounded memo
+                self._verdicts[url] = verdict
+        return verdict
+
+    def _judge(self, url: str) -> bool:
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
@@ -132,20 +140,9 @@ class Pusher:
         self._batch_wait = config.batch_wait_ms / 1000.0
         self._open: dict[tuple[str, bool, bool], tuple[float, list[TrackedMessage]]] = {}
         self._slots = asyncio.Semaphore(config.max_concurrent_pushes)
-        self._client: httpx.AsyncClient | None = None
+        self._client = PushClient(config.push_timeout_seconds, config.max_concurrent_pushes)
         self._tasks: set[asyncio.Task[None]] = set()
         self.counters = PushCounters()
-
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            limit = self._config.max_concurrent_pushes
-            self._client = httpx.AsyncClient(
-                trust_env=False,
-                follow_redirects=False,
-                timeout=self._config.push_timeout_seconds,
-                limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
-            )
-        return self._client
 
     @property
     def busy(self) -> bool:
@@ -221,13 +218,7 @@ class Pusher:
 
     async def _post(self, batch: PushBatch) -> int | None:
         """The receiver's status code, or None when it did not answer (D11: retry)."""
-        headers = _XML_HEADERS if batch.xml else _JSON_HEADERS
-        try:
-            response = await self._http().post(batch.url, content=batch.encoded(), headers=headers)
-        except (httpx.HTTPError, OSError) as error:
-            _log.debug("delivery report push failed: %s", type(error).__name__)
-            return None
-        return response.status_code
+        return await self._client.post(batch.url, batch.encoded(), _XML if batch.xml else _JSON)
 
     def _duplicate(self, batch: PushBatch) -> None:
         """The `duplicated` report fault: send flagged reports once more after a 2xx (D1)."""
@@ -243,8 +234,7 @@ class Pusher:
         """Cancel what is still being sent and close the client's connections."""
         for task in list(self._tasks):
             task.cancel()
-        if self._client is not None:
-            await self._client.aclose()
+        self._client.close()
 
     def snapshot(self) -> dict[str, Any]:
         return dict(vars(self.counters))

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
-
-from sms_acceptance._provider_time import format_provider_time
 
 from ._report_outcomes import INTERMEDIATE_STATUS, NO_ERROR, ReportOutcome
 
@@ -55,18 +52,18 @@ class TrackedMessage:
     notify_url: str | None  # None: no push (none asked for, or refused by the allow-list)
     xml: bool
     sent_at: float  # wall clock, seconds since the epoch
+    sent_text: str  # sent_at in the provider's form, shared by a request's destinations
     flags: int = 0
     outcome: ReportOutcome | None = None
-    done_at: float | None = None
+    done_text: str | None = None  # when the final status was reached, the provider's form
     pulled: bool = False
     forgotten: bool = False
     price: dict[str, Any] = field(default_factory=dict)
 
-    def _time(self, moment: float) -> str:
-        return format_provider_time(
-            datetime.fromtimestamp(moment, UTC),
-            colon_in_offset=bool(self.flags & ReportFlags.COLON_OFFSET),
-        )
+    def _time(self, text: str) -> str:
+        if self.flags & ReportFlags.COLON_OFFSET:
+            return f"{text[:-2]}:{text[-2:]}"  # the D7 fault: +00:00
+        return text
 
     def report(self, *, intermediate: bool = False) -> dict[str, Any]:
         """The report as it goes on the wire (D2-D8), final unless `intermediate` (D10)."""
@@ -79,15 +76,15 @@ class TrackedMessage:
             report["bulkId"] = self.bulk_id
         if self.sender is not None:
             report["from"] = self.sender
-        report["sentAt"] = self._time(self.sent_at)
+        report["sentAt"] = self._time(self.sent_text)
         if intermediate or self.outcome is None:
-            status, error, done_at = INTERMEDIATE_STATUS, NO_ERROR, None
+            status, error, done_text = INTERMEDIATE_STATUS, NO_ERROR, None
             if self.outcome is None and not intermediate:
                 status = _PENDING_STATUS
         else:
-            status, error, done_at = self.outcome.status, self.outcome.error, self.done_at
-        if done_at is not None:
-            report["doneAt"] = self._time(done_at)
+            status, error, done_text = self.outcome.status, self.outcome.error, self.done_text
+        if done_text is not None:
+            report["doneAt"] = self._time(done_text)
         report["smsCount"] = self.sms_count
         if self.callback_data is not None and not flags & ReportFlags.WITHOUT_CALLBACK_DATA:
             report["callbackData"] = self.callback_data

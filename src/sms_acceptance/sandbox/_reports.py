@@ -17,7 +17,10 @@ import itertools
 import logging
 import random
 import time
+from datetime import UTC, datetime
 from typing import Any
+
+from sms_acceptance._provider_time import format_provider_time
 
 from ._report_config import ReportConfig
 from ._report_outcomes import (
@@ -61,6 +64,8 @@ class ReportLifecycle:
         self._worker: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self._idle = False
+        self._clock = _ProviderClock()
+        self._done_text = ""
         self.tracked = 0
         self.finals = 0
         self.lost = 0
@@ -73,6 +78,7 @@ class ReportLifecycle:
         bulk_id = answer.get("bulkId")
         now = time.monotonic()
         wall = time.time()
+        sent_text = self._clock.text(wall)  # one string for every destination of the request
         index = 0
         for message in document["messages"]:
             destinations = message["destinations"]
@@ -89,7 +95,7 @@ class ReportLifecycle:
             for entry in entries[first:index]:
                 if entry["status"]["groupId"] != 1:
                     continue  # rejected at submission: no report (D1 covers accepted ones)
-                self._track(message, entry, bulk_id, notify_url, now, wall)
+                self._track(message, entry, bulk_id, notify_url, now, wall, sent_text)
         self._ensure_worker()
 
     def _track(
@@ -100,6 +106,7 @@ class ReportLifecycle:
         notify_url: str | None,
         now: float,
         wall: float,
+        sent_text: str,
     ) -> None:
         config = self.config
         draw = self._random.random
@@ -135,6 +142,7 @@ class ReportLifecycle:
             notify_url=notify_url,
             xml=_wants_xml(message.get("notifyContentType")),
             sent_at=wall,
+            sent_text=sent_text,
             flags=flags,
             price=self._price,
         )
@@ -186,10 +194,13 @@ class ReportLifecycle:
         try:
             while True:
                 now = time.monotonic()
+                if heap and heap[0][0] <= now:
+                    wall = time.time()  # one doneAt for every message finalised in this tick
+                    self._done_text = self._clock.text(wall)
                 while heap and heap[0][0] <= now:
                     _, _, kind, item = heapq.heappop(heap)
                     if kind == _FINAL:
-                        self._finalise(item[0], item[1], now)
+                        self._finalise(item[0], item[1], now, wall)
                     elif kind == _INTERMEDIATE:
                         if not item.forgotten and item.outcome is None:
                             pusher.enqueue(item, now, intermediate=True)
@@ -212,11 +223,13 @@ class ReportLifecycle:
             _log.exception("the delivery-report task stopped")
             raise
 
-    def _finalise(self, message: TrackedMessage, outcome: ReportOutcome, now: float) -> None:
+    def _finalise(
+        self, message: TrackedMessage, outcome: ReportOutcome, now: float, wall: float
+    ) -> None:
         if message.forgotten:
             return
         message.outcome = outcome
-        message.done_at = max(time.time(), message.sent_at)
+        message.done_text = self._done_text if wall >= message.sent_at else message.sent_text
         self.finals += 1
         if message.flags & ReportFlags.LOST:
             self.lost += 1
@@ -242,6 +255,22 @@ class ReportLifecycle:
 
 # A fault drawn at acceptance only (the delay grows), never stored in the message's flags.
 _LATE = 1 << 10
+
+
+class _ProviderClock:
+    """Wall-clock moments in the provider's date form (UTC, D7), cheaply: the date and time of
+    the current second are formatted once, each moment only adds its milliseconds."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def text(self, wall: float) -> str:
+        second, millis = divmod(int(wall * 1000), 1000)
+        if second != self._second:
+            whole = format_provider_time(datetime.fromtimestamp(second, UTC))
+            self._second, self._prefix = second, whole[:-9]  # drop ".000+0000"
+        return f"{self._prefix}.{millis:03d}+0000"
 
 
 def _wants_xml(content_type: object) -> bool:
