@@ -31,13 +31,13 @@ def test_A2_malformed_authorization_header_is_401(sms: ConformanceClient, case: 
     if case == "empty":
         auth = AuthHeader("literal", literal="", label="an empty Authorization header")
     elif case == "scheme_without_credential":
-        auth = AuthHeader("literal", literal=scheme, label=f"the scheme {scheme!r} alone")
+        auth = AuthHeader("literal", literal=scheme, label=f'the scheme "{scheme}" alone')
     else:
         unknown = next(s for s in ("Token", "Key", "Secret") if s.lower() not in declared)
         auth = AuthHeader(
             "configured_key",
             scheme=unknown,
-            label=f"the right key under unknown scheme {unknown!r}",
+            label=f'the right key under unknown scheme "{unknown}"',
         )
     sms.verify_unauthorized(plain_request(sms, "Malformed credential"), auth=auth, rule_id="A2")
 
@@ -61,6 +61,6 @@ def test_A5_declared_extra_schemes_are_accepted(sms: ConformanceClient) -> None:
     if not schemes:
         pytest.skip("the vendor profile declares no extra auth scheme")
     for scheme in schemes:
-        sms.declare("accepted_auth_scheme", f"extra_auth_schemes includes {scheme!r}")
-        auth = AuthHeader("configured_key", scheme=scheme, label=f"the key under {scheme!r}")
+        sms.declare("accepted_auth_scheme", f'extra_auth_schemes includes "{scheme}"')
+        auth = AuthHeader("configured_key", scheme=scheme, label=f'the key under "{scheme}"')
         sms.verify_accepted(plain_request(sms, f"Scheme {scheme}"), auth=auth)

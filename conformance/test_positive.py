@@ -25,6 +25,8 @@ from sms_acceptance.conformance import (
     addressed_request,
     concatenated_text_requests,
     few_destinations,
+    longest_text_requests,
+    longest_value_requests,
     optional_field_requests,
     plain_request,
     seed_request_for,
@@ -58,6 +60,26 @@ def test_R13_concatenated_text_in_every_alphabet_is_accepted(
 ) -> None:
     if sms.live:
         pytest.skip("multi-part texts in every alphabet are not sent to a live server (real SMS)")
+    sms.verify_accepted(case.request())
+
+
+@pytest.mark.parametrize("case", longest_text_requests(), ids=str)
+def test_R13_the_longest_text_in_every_alphabet_is_accepted(
+    sms: ConformanceClient, case: RequestCase
+) -> None:
+    """The top of the range: 25 segments in each alphabet family."""
+    if sms.live:
+        pytest.skip("25-part texts are not sent to a live server (real SMS)")
+    sms.verify_accepted(case.request())
+
+
+@pytest.mark.parametrize("case", longest_value_requests(), ids=str)
+def test_R13_the_longest_documented_values_are_accepted(
+    sms: ConformanceClient, case: RequestCase
+) -> None:
+    """bulkId 100, messageId 200, callbackData 4000 characters (beyond them: OPEN)."""
+    if sms.live:
+        pytest.skip("the longest values are sent to loopback and non-live targets only")
     sms.verify_accepted(case.request())
 
 

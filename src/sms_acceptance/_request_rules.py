@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sms_acceptance._send_at import read_send_at
-from sms_acceptance._validation import fast_validator, path_order, schema_violations
+from sms_acceptance._validation import fast_validator, json_path, path_order, schema_violations
 
 Level = Literal["MUST", "SHOULD"]
 
@@ -53,6 +53,24 @@ _BEYOND_HORIZON = SEND_AT_HORIZON + _HORIZON_MARGIN  # R8 violation beyond this
 _NEAR_HORIZON = SEND_AT_HORIZON - _HORIZON_MARGIN  # OPEN beyond this
 #: R7: from and to of a delivery time window at least this far apart.
 MIN_WINDOW_MINUTES = 60
+#: rules.md OPEN: integers beyond ±(2^53-1) do not interoperate (RFC 8259 §6): a server written
+#: in JavaScript cannot read them exactly, so it may refuse them.
+MAX_SAFE_INTEGER = 2**53 - 1
+#: Properties the request schema requires somewhere: `null` for any other property is the OPEN
+#: "null for an optional field" (the provider reads it as absent, and so does this oracle).
+_REQUIRED_PROPERTIES = frozenset(
+    {
+        "messages",
+        "destinations",
+        "to",
+        "days",
+        "hour",
+        "minute",
+        "amount",
+        "principalEntityId",
+        "recipientType",
+    }
+)
 
 # A text of at most this many UTF-16 code units is at most 25 segments whatever the encoding:
 # UCS-2 needs 25 x 67 units; GSM-7 with both shift tables costs at most 2 septets a character,
@@ -198,7 +216,7 @@ def _check_send_at(
     ahead = reading.moment - now
     if ahead > _BEYOND_HORIZON:
         findings.violation(
-            "R8", f"{_message_path(m)}.sendAt", f"is more than 180 days ahead: {value!r}"
+            "R8", f"{_message_path(m)}.sendAt", f"is more than 180 days ahead: {json.dumps(value)}"
         )
     elif ahead > _NEAR_HORIZON:
         findings.open(f"{_message_path(m)}.sendAt", "sendAt within a day of the 180-day horizon")
@@ -282,6 +300,61 @@ def _check_text_length(message: dict[str, Any], text: str, path: str, findings: 
         findings.open(f"{path}.text", f"text may be more than 25 segments (up to {count.most})")
 
 
+# --- integers beyond 2^53-1, null for an optional field (OPEN) ------------------------------------
+
+
+def _is_unsafe_integer(value: object) -> bool:
+    return type(value) is int and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+
+
+def _open_unsafe_integer(path: str, findings: _Findings) -> None:
+    findings.open(
+        path, f"an integer beyond 2^53-1 ({MAX_SAFE_INTEGER}), which not every parser reads"
+    )
+
+
+def _find_unsafe_integers(value: object, parts: list[str | int], findings: _Findings) -> None:
+    """Every integer beyond ±(2^53-1), anywhere in the document (called on the slow path only:
+    a request the schema accepts can hold one only where `_semantic_checks` looks)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _find_unsafe_integers(item, [*parts, key], findings)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_unsafe_integers(item, [*parts, index], findings)
+    elif _is_unsafe_integer(value):
+        _open_unsafe_integer(json_path(parts), findings)
+
+
+def _without_optional_nulls(value: object, parts: list[str | int], findings: _Findings) -> object:
+    """`value` with every `null` optional property left out (each one an OPEN case); the same
+    object when there is none, so a request without nulls costs one walk and no copy."""
+    if isinstance(value, dict):
+        changed: dict[str, Any] | None = None
+        for key, item in value.items():
+            if item is None and key not in _REQUIRED_PROPERTIES:
+                findings.open(
+                    json_path([*parts, key]), "null for an optional field (read as absent)"
+                )
+                if changed is None:
+                    changed = dict(value)
+                del changed[key]
+                continue
+            kept = _without_optional_nulls(item, [*parts, key], findings)
+            if kept is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = kept
+        return value if changed is None else changed
+    if isinstance(value, list):
+        items = [
+            _without_optional_nulls(item, [*parts, i], findings) for i, item in enumerate(value)
+        ]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            return items
+    return value
+
+
 # --- the oracle ----------------------------------------------------------------------------------
 
 
@@ -316,6 +389,9 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
     if not isinstance(document, dict):
         return
     messages = document.get("messages")
+    limit = document.get("sendingSpeedLimit")
+    if isinstance(limit, dict) and _is_unsafe_integer(limit.get("amount")):
+        _open_unsafe_integer("$.sendingSpeedLimit.amount", findings)
     if not isinstance(messages, list):
         return
     total = 0  # destinations counted so far: also each one's ordinal, for duplicate messageIds
@@ -329,6 +405,8 @@ def _semantic_checks(document: object, now: datetime | None, findings: _Findings
             findings.open(
                 f"{_message_path(m)}.validityPeriod", "an integer written with a fraction (6.0)"
             )
+        elif _is_unsafe_integer(validity):
+            _open_unsafe_integer(f"{_message_path(m)}.validityPeriod", findings)
         send_at = message.get("sendAt")
         if isinstance(send_at, str):
             now = _check_send_at(send_at, m, now, findings)
@@ -382,7 +460,15 @@ def judge_request(raw: bytes | object, *, now: datetime | None = None) -> Reques
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     if not fast_validator("request").is_valid(document):
-        for problem in schema_violations("request", document):
+        # The slow path: what the schema refuses may hold the OPEN cases it cannot see.
+        _find_unsafe_integers(document, [], findings)
+        document = _without_optional_nulls(document, [], findings)
+        problems = (
+            []
+            if fast_validator("request").is_valid(document)
+            else schema_violations("request", document)
+        )
+        for problem in problems:
             rule_id = problem.rule_id
             if rule_id is not None and rule_id in RULE_LEVELS:
                 findings.violation(rule_id, problem.path, problem.message)

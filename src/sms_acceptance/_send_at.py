@@ -9,6 +9,7 @@ cannot say (month 13, February 30th).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -62,7 +63,9 @@ def read_send_at(value: str) -> SendAtReading:
     patterns = _send_at_patterns()
     parts = _DATE_TIME_PARTS.fullmatch(value)
     if parts is None or patterns.any_date.fullmatch(value) is None:
-        return SendAtReading(f"must be a date-time such as {_EXAMPLE}; got {value!r}", None)
+        return SendAtReading(
+            f"must be a date-time such as {_EXAMPLE}; got {json.dumps(value)}", None
+        )
     offset: timezone | None = None
     if parts["z"]:
         if parts["sign"]:
@@ -81,7 +84,7 @@ def read_send_at(value: str) -> SendAtReading:
             tzinfo=offset or UTC,
         )
     except ValueError:
-        return SendAtReading(f"is an impossible date: {value!r}", None)
+        return SendAtReading(f"is an impossible date: {json.dumps(value)}", None)
     if patterns.documented.fullmatch(value) is None or offset is None:
         return SendAtReading(None, None)  # undocumented: the schema's OPEN pattern reported it
     return SendAtReading(None, moment)

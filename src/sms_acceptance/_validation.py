@@ -9,6 +9,7 @@ for details only when the answer is no.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,7 +68,11 @@ def path_order(path: str) -> list[str | int]:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    """`value` as JSON (`"text/csv"`, `true`, `null`): messages reach a vendor's developer."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 

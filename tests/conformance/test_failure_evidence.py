@@ -149,3 +149,26 @@ def test_the_pytest_reproduction_command_fails_the_same_check_again(
     failed = {c["name"] for c in rerun["checks"] if c["verdict"] == "FAIL"}
     assert failed == {"bulk_id_echoed"}
     assert rerun["tests"] == {"passed": 0, "failed": 1, "skipped": 0, "error": 0}
+
+
+def test_a_run_given_the_credential_in_the_environment_needs_no_note(broken_run: SuiteRun) -> None:
+    assert broken_run.summary["reproduce_note"] is None
+
+
+def test_a_run_given_authorization_says_beside_its_reproductions_to_export_it(
+    broken_url: str, tmp_path: Path
+) -> None:
+    """Issue 11: pasting a reproduction line of a run given `--authorization` exits 4 unless
+    $SMS_ACCEPTANCE_AUTHORIZATION is set; the report and the console say so beside them."""
+    run = run_suite(
+        "--base-url", broken_url, "--authorization", SECRET, "--hypothesis-profile", "quick",
+        report_dir=tmp_path, authorization=None,
+        select=("conformance/test_positive.py", "-k", "R10"),
+    )  # fmt: skip
+    assert run.returncode == 1, run.output[-2000:]
+    note = run.summary["reproduce_note"]
+    assert "--authorization" in note and "$SMS_ACCEPTANCE_AUTHORIZATION" in note
+    assert run.check("bulk_id_echoed")["failures"][0]["reproduce_note"] == note
+    assert note in run.output
+    assert 'id="reproduce-note"' in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert SECRET.split()[1] not in run.output

@@ -70,3 +70,45 @@ def test_text_families_contain_what_they_are_named_after(family: str) -> None:
             assert sample.language_code in {None, "TR", "ES", "PT", "AUTODETECT"}  # type: ignore[attr-defined]
 
     check()
+
+
+def _walk(value: object, key: object = None) -> list[tuple[object, object]]:
+    """(key, value) of every node of a JSON document."""
+    found: list[tuple[object, object]] = [(key, value)]
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found += _walk(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            found += _walk(item, key)
+    return found
+
+
+@_FEW
+@given(document=valid_requests(max_messages=3, max_destinations=3))
+def test_positive_data_stays_clear_of_the_open_cases_of_issue_11(
+    document: dict[str, object],
+) -> None:
+    """No integer beyond 2^53-1, no null, no `+` in `to`, and validityPeriod within 2880 (above
+    it is R12's case, never R13's)."""
+    nodes = _walk(document)
+    assert not [v for _, v in nodes if type(v) is int and abs(v) > 2**53 - 1]
+    assert not [k for k, v in nodes if v is None]
+    assert not [v for k, v in nodes if k == "to" and isinstance(v, str) and v.startswith("+")]
+    assert all(v <= 2880 for k, v in nodes if k == "validityPeriod" and isinstance(v, int))
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=str)
+def test_negative_data_is_never_an_open_case_of_issue_11(mutation: Mutation) -> None:
+    """A mutation's bytes hold no unsafe integer and no null for an optional field: those are
+    OPEN (rules.md), and a server answering them either way must not be blamed."""
+
+    @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(valid=valid_requests(max_messages=2, max_destinations=2), data=st.data())
+    def mutate(valid: dict[str, object], data: st.DataObject) -> None:
+        mutated = mutation.mutate(copy.deepcopy(valid), data)
+        body = mutated if isinstance(mutated, bytes) else encode_json(mutated)
+        open_cases = judge_request(body).open_cases
+        assert not [c for c in open_cases if "2^53" in c or "null for an optional" in c]
+
+    mutate()

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.slow
 SUMMARY_KEYS = {
     "format", "suite", "schema_version", "target", "level", "hypothesis", "vendor_profile",
     "started_at", "finished_at", "duration_seconds", "verdict", "counts", "tests",
-    "reproduce", "checks", "deviations", "errors",
+    "reproduce", "reproduce_note", "diagnosis", "checks", "deviations", "errors",
 }  # fmt: skip
 CHECK_KEYS = {
     "name", "family", "rule_ids", "level", "description", "verdict", "exercised", "declared",
-    "skip_reason", "failure_count", "failures",
+    "skip_reason", "blocked_reason", "blocked_count", "failure_count", "failures",
 }  # fmt: skip
 
 

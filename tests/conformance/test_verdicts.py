@@ -65,3 +65,42 @@ def test_failures_kept_are_capped_but_counted() -> None:
     summary = results.summary(meta={}, level="should", profile=VendorProfile())
     check = next(c for c in summary["checks"] if c["name"] == "bulk_id_echoed")
     assert (check["failure_count"], len(check["failures"])) == (25, 20)
+
+
+def test_a_check_that_applied_but_never_could_judge_is_blocked_with_its_reason() -> None:
+    results = RunResults()
+    reason = "the valid request was answered 404, not 200"
+    results.add(CheckTally(blocked={"bulk_id_echoed": {reason: 12}}))
+    summary = results.summary(meta={}, level="should", profile=VendorProfile())
+    check = next(c for c in summary["checks"] if c["name"] == "bulk_id_echoed")
+    assert check["verdict"] == "BLOCKED"
+    assert check["blocked_reason"] == f"never judged (12 times): {reason}"
+    assert summary["counts"]["BLOCKED"] >= 1
+
+
+def test_one_judgement_with_evidence_passes_a_check_that_was_also_blocked() -> None:
+    results = RunResults()
+    results.add(CheckTally(blocked={"bulk_id_echoed": {"no answer (reset)": 3}}))
+    results.add(CheckTally(exercised={"bulk_id_echoed": 1}))
+    assert _verdicts(results)["bulk_id_echoed"] == "PASS"
+
+
+def test_a_failure_beats_blocked() -> None:
+    results = RunResults()
+    results.add(
+        CheckTally(
+            blocked={"bulk_id_echoed": {"answered 404, not 200": 3}},
+            failures=[_failure("bulk_id_echoed")],
+        )
+    )
+    assert _verdicts(results)["bulk_id_echoed"] == "FAIL"
+
+
+def test_a_tally_travels_between_processes_whole() -> None:
+    tally = CheckTally(
+        exercised={"bulk_id_echoed": 1},
+        blocked={"bulk_id_present_for_bulk": {"answered 500, not 200": 2}},
+        answers={"valid|500 application/json": 2},
+        bodies={"500 0123456789abcdef": 2},
+    )
+    assert CheckTally.from_json(tally.to_json()) == tally

@@ -350,9 +350,46 @@ def test_R11_sendAt_in_the_documented_forms_past_or_within_180_days_is_clean(sen
     assert _judge(_request(sendAt=send_at)).is_clean
 
 
-@pytest.mark.parametrize("minutes", [2880, 2881, 10_000, 2**40, 2**63 - 1])
+@pytest.mark.parametrize("minutes", [2880, 2881, 10_000, 2**40, 2**53 - 1])
 def test_R12_validityPeriod_above_2880_is_clean(minutes: int) -> None:
     assert _judge(_request(validityPeriod=minutes)).is_clean
+
+
+@pytest.mark.parametrize("minutes", [2**53, 2**63 - 1, -(2**53)])
+def test_an_integer_beyond_2_53_is_open(minutes: int) -> None:
+    """rules.md OPEN: beyond ±(2^53-1) a JavaScript server cannot read the integer."""
+    assert _is_open_only(_judge(_request(validityPeriod=minutes)), M + ".validityPeriod")
+    body = f'{{"messages":[{{"destinations":[{{"to":"1"}}],"validityPeriod":{minutes}}}]}}'
+    assert _is_open_only(judge_request(body.encode(), now=NOW), M + ".validityPeriod")
+
+
+def test_an_integer_beyond_2_53_is_open_anywhere_even_beside_a_violation() -> None:
+    verdict = _judge(_request(destinations=[{"to": 2**60}]))
+    assert ("R4", D + "[0].to") in _violated(_request(destinations=[{"to": 2**60}]))
+    assert any(case.startswith(D + "[0].to: an integer beyond") for case in verdict.open_cases)
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        (_request(**{"from": None}), M + ".from"),
+        (_request(validityPeriod=None), M + ".validityPeriod"),
+        (_request(language=None), M + ".language"),
+        ({**_request(), "bulkId": None}, "$.bulkId"),
+        (_request(destinations=[{"to": "41793026727", "messageId": None}]), D + "[0].messageId"),
+    ],
+    ids=["from", "validityPeriod", "language", "bulkId", "messageId"],
+)
+def test_null_for_an_optional_field_is_open_read_as_absent(document: object, path: str) -> None:
+    assert _is_open_only(_judge(document), path)
+
+
+def test_null_for_a_required_field_is_still_a_violation() -> None:
+    assert ("R4", D + "[0].to") in _violated(_request(destinations=[{"to": None}]))
+
+
+def test_a_to_with_a_leading_plus_is_open() -> None:
+    assert _is_open_only(_judge(_request(destinations=[{"to": "+41793026727"}])), D + "[0].to")
 
 
 def test_R13_every_combination_of_the_seeds_optional_fields_is_clean(
@@ -480,7 +517,7 @@ def test_a_violation_names_its_rule_level_path_and_reason() -> None:
         "R9",
         "SHOULD",
         M + ".notifyContentType",
-        "must be one of application/json, application/xml; got 'text/csv'",
+        'must be one of application/json, application/xml; got "text/csv"',
     )
 
 

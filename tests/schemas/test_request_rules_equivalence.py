@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -103,7 +104,9 @@ def _before_check_send_at(value: str, path: str, now: datetime, findings: _Befor
     parts = _BEFORE_DATE_TIME_PARTS.fullmatch(value)
     if parts is None or _BEFORE_ANY_DATE.fullmatch(value) is None:
         findings.violation(
-            "R8", path, f"must be a date-time such as 2021-08-25T16:00:00.000+0000; got {value!r}"
+            "R8",
+            path,
+            f"must be a date-time such as 2021-08-25T16:00:00.000+0000; got {json.dumps(value)}",
         )
         return
     offset: timezone | None = None
@@ -124,13 +127,13 @@ def _before_check_send_at(value: str, path: str, now: datetime, findings: _Befor
             tzinfo=offset or UTC,
         )
     except ValueError:
-        findings.violation("R8", path, f"is an impossible date: {value!r}")
+        findings.violation("R8", path, f"is an impossible date: {json.dumps(value)}")
         return
     if _BEFORE_DOCUMENTED.fullmatch(value) is None or offset is None:
         return
     ahead = moment - now
     if ahead > _HORIZON + _MARGIN:
-        findings.violation("R8", path, f"is more than 180 days ahead: {value!r}")
+        findings.violation("R8", path, f"is more than 180 days ahead: {json.dumps(value)}")
     elif ahead > _HORIZON - _MARGIN:
         findings.open(path, "sendAt within a day of the 180-day horizon")
 
@@ -406,7 +409,25 @@ def _many_destinations(count: int, message_ids: bool) -> dict[str, Any]:
     }
 
 
+def _has_an_open_case_added_since(value: object, key: object = None) -> bool:
+    """rules.md made two cases OPEN after this reference was written (issue 11): `null` for an
+    optional property, and integers beyond ±(2^53-1). Documents holding one are judged by the
+    new rules (tests/schemas/test_request_rules.py), not compared with the reference (whose
+    messages now spell values as JSON, as the oracle's do)."""
+    if value is None and isinstance(key, str):
+        return True
+    if type(value) is int and abs(value) > 2**53 - 1:
+        return True
+    if isinstance(value, dict):
+        return any(_has_an_open_case_added_since(v, k) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_an_open_case_added_since(v) for v in value)
+    return False
+
+
 def _assert_same_verdict(document: object) -> None:
+    if _has_an_open_case_added_since(document):
+        return
     try:
         before = judge_request_before(document, NOW)
     except OverflowError:  # the old window check took float() of integers of any size

@@ -12,6 +12,8 @@ from sms_acceptance.conformance._client import ConformanceClient, encode_json
 from sms_acceptance.conformance._coverage import (
     RequestCase,
     concatenated_text_requests,
+    longest_text_requests,
+    longest_value_requests,
     optional_field_requests,
 )
 from sms_acceptance.conformance._evidence import CheckFailed, Failure
@@ -71,6 +73,8 @@ __all__ = [
     "examples",
     "few_destinations",
     "load_profile",
+    "longest_text_requests",
+    "longest_value_requests",
     "optional_field_requests",
     "plain_request",
     "scheme_of",

@@ -9,6 +9,7 @@ works when the variable is set and never contains the secret.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass
 from typing import Literal
@@ -78,8 +79,8 @@ class AuthHeader:
         return {
             "configured": "the configured credential",
             "none": "no Authorization header",
-            "literal": f"Authorization {self.literal!r}",
-            "configured_key": f"the configured key under the scheme {self.scheme!r}",
+            "literal": f"Authorization {json.dumps(self.literal)}",
+            "configured_key": f"the configured key under the scheme {json.dumps(self.scheme)}",
         }[self.kind]
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "REGISTRY",
     "VALID_REQUEST",
     "BadCredentialRequest",
+    "Blocked",
     "Check",
     "CheckFunction",
     "Declared",
@@ -133,13 +134,22 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class Blocked:
+    """The check applies here but could not judge: `reason` says what it lacked (the answer it
+    needs never came, a check it depends on failed). Never a pass: a check that was only ever
+    blocked is reported BLOCKED with the reason, not PASS."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Declared:
     """A vendor profile relaxes the check here; `text` says which deviation."""
 
     text: str
 
 
-Outcome = Passed | Failed | Declared
+Outcome = Passed | Failed | Blocked | Declared
 
 
 # -- what a check sees -------------------------------------------------------------------------
@@ -174,6 +184,10 @@ def _pair(
         candidates = unused.get(destination.to)
         if candidates:
             pairs.append((destination, candidates.pop(0)))
+    if len(pairs) < len(destinations) and len(entries) == len(destinations):
+        # As many entries as destinations, but not every `to` found (S3 fails): each entry still
+        # answers its destination by position, which is what smsCount is judged on.
+        return list(zip(destinations, entries, strict=True))
     return pairs
 
 
@@ -241,6 +255,21 @@ class Exchanged:
         if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
             return None
         return messages
+
+    def unjudged(self) -> str | None:
+        """Why a valid request's answer has no entries to judge (None when it has)."""
+        if self.entries is not None:
+            return None
+        failure = self.failure
+        if failure is not None:
+            return f"no answer ({failure.category.value})"
+        if self.credential_refused:
+            return f"the configured credential was refused ({self.status}; accepted_auth_scheme)"
+        if self.status != 200:
+            return f"the valid request was answered {self.status}, not 200"
+        if self.body is None:
+            return "the 200 body is not a JSON object (response_schema_conformance)"
+        return "the 200 body has no `messages` array of objects (response_schema_conformance)"
 
     @functools.cached_property
     def destinations(self) -> list[Destination]:

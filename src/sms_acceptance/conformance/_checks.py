@@ -3,8 +3,11 @@
 In the manner of Schemathesis's `checks.py`. Find a check by its name or by its rule id in this
 file (S3: `destination_count_matches`; E1: `error_envelope_conformance`). A check receives one
 `Exchanged` (the request, the answer, why the request was sent) and yields outcomes: `PASSED` when
-it saw what it needs and that holds, `Failed(message, rule_id=…)` when it does not, `Declared(text)`
-when a vendor profile relaxes it; nothing when this exchange says nothing about its rule.
+it saw what it needs and that holds, `Failed(message, rule_id=…)` when it does not,
+`Blocked(reason)` when it applies but could not judge (the answer it needs never came),
+`Declared(text)` when a vendor profile relaxes it; nothing when this exchange says nothing about
+its rule. A check never passes on what it did not see: an empty answer has no unique ids, a 404
+says nothing about a credential.
 `Verification` (`_verify.py`) only runs the registered checks, in this file's order, over each
 exchange whose purpose they apply to; the catalogue (`_catalogue.CHECKS`) is this registry.
 
@@ -14,7 +17,8 @@ How to add a check:
    `applies_to` names the purposes of the requests it judges (`VALID_REQUEST`, `"rule_breaking"`,
    `"bad_credential"`, ...); narrow it further inside the function (yield nothing). The first
    paragraph of its docstring is its catalogue description: what it verifies, in one sentence.
-2. Yield `PASSED` or `Failed(...)` for each thing it judges. Messages spell values as JSON.
+2. Yield `PASSED` or `Failed(...)` for each thing it judges, `Blocked(reason)` where it cannot.
+   Messages spell values as JSON (`json_text`, `body_text`: `true`, `null`, "(empty body)").
 3. Add the name to `docs/conformance.md`, and a zoo server that breaks it
    (`tests/conformance/zoo/_catalogue.py`): `test_every_check_is_tripped` insists on one.
 Nothing asserts about OPEN behaviour (rules.md): positive requests are OPEN-free (the strategies
@@ -34,6 +38,7 @@ from sms_acceptance.conformance._check_registry import (
     PASSED,
     VALID_REQUEST,
     BadCredentialRequest,
+    Blocked,
     Declared,
     Exchanged,
     Failed,
@@ -42,17 +47,24 @@ from sms_acceptance.conformance._check_registry import (
     ValidRequest,
     check,
 )
-from sms_acceptance.conformance._exchange import BodyKind
+from sms_acceptance.conformance._exchange import BodyKind, ReceivedResponse
+from sms_acceptance.conformance._json_text import body_text, json_text
 
 __all__: list[str] = []
 
 _ACCEPTING_GROUPS = frozenset({0, 1})  # S10: ACCEPTED (legacy) or PENDING
 
 
-def _short(value: object, limit: int = 200) -> str:
-    """A readable excerpt: bytes as text (what the server sent), other values as JSON-ish repr."""
-    text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _shown_body(response: ReceivedResponse) -> str:
+    """The body as JSON when it is JSON, else as the text the server sent."""
+    if response.is_json:
+        return json_text(response.json, 300)
+    return body_text(response.body, 300)
+
+
+def _no_answer(x: Exchanged) -> Blocked | None:
+    failure = x.failure
+    return None if failure is None else Blocked(f"no answer ({failure.category.value})")
 
 
 # -- protocol (every exchange): E2, S1, E1 ---------------------------------------------------
@@ -72,7 +84,7 @@ def not_a_server_error(x: Exchanged) -> Iterator[Outcome]:
     else:
         yield Failed(
             f"answered {response.status}: no input may produce a 5xx (E2); body "
-            f"{_short(response.body[:300])}"
+            f"{_shown_body(response)}"
         )
 
 
@@ -86,8 +98,13 @@ def content_type_conformance(x: Exchanged) -> Iterator[Outcome]:
         yield PASSED
     else:
         yield Failed(
-            f"answered {response.status} with Content-Type {response.content_type!r}; "
-            "every answer must be application/json (S1, E1)",
+            f"answered {response.status} with "
+            + (
+                f"Content-Type {response.content_type}"
+                if response.content_type is not None
+                else "no Content-Type header"
+            )
+            + "; every answer must be application/json (S1, E1)",
             rule_id="S1" if 200 <= response.status < 300 else "E1",
         )
 
@@ -127,14 +144,18 @@ def _transport_failed(x: Exchanged) -> Failed:
 def _acceptance(x: Exchanged) -> Iterator[Outcome]:
     """200 to a valid request (the configured credential refused is A5's failure, not this)."""
     response = x.response
-    if response is None or x.credential_refused:
+    if response is None:
+        yield Blocked(f"no answer ({x.failure.category.value if x.failure else 'none'})")
+        return
+    if x.credential_refused:
+        yield Blocked(f"the configured credential was refused ({response.status}; see A5)")
         return
     if response.status == 200:
         yield PASSED
         return
     yield Failed(
         f"a valid request was answered {response.status}, expected 200; body "
-        + _short(response.json if response.is_json else response.body[:300])
+        + _shown_body(response)
     )
 
 
@@ -205,11 +226,14 @@ def response_schema_conformance(x: Exchanged) -> Iterator[Outcome]:
     """Every 200 body is a JSON object that validates against the response schema."""
     response = x.response
     if response is None or response.status != 200:
+        reason = x.unjudged()
+        if reason is not None:
+            yield Blocked(reason)
         return
     kind = response.body_kind
     if kind is not BodyKind.JSON:
         yield Failed(
-            f"a 200 body that is not JSON ({kind.value}): {_short(response.body[:300])}",
+            f"a 200 body that is not JSON ({kind.value}): {body_text(response.body, 300)}",
             rule_id="S1",
             category=kind.value,
         )
@@ -247,6 +271,7 @@ def destination_count_matches(x: Exchanged) -> Iterator[Outcome]:
     a multiset."""
     entries = x.entries
     if entries is None:
+        yield Blocked(x.unjudged() or "no entries")
         return
     sent = len(x.destinations)
     if len(entries) != sent:
@@ -262,8 +287,8 @@ def destination_count_matches(x: Exchanged) -> Iterator[Outcome]:
     else:
         got = [e.get("to") for e in entries]
         yield Failed(
-            f"the entries' `to` {_short(got)} are not the request's destinations "
-            f"{_short([d.to for d in x.destinations])} (S3)",
+            f"the entries' `to` {json_text(got)} are not the request's destinations "
+            f"{json_text([d.to for d in x.destinations])} (S3)",
             rule_id="S3",
         )
 
@@ -278,14 +303,20 @@ def destination_count_matches(x: Exchanged) -> Iterator[Outcome]:
 def destination_order_preserved(x: Exchanged) -> Iterator[Outcome]:
     """Response entries come in request order."""
     entries = x.entries
-    if entries is None or len(entries) != len(x.destinations) or not _same_destinations(x):
-        return  # destination_count_matches has it
+    if entries is None:
+        yield Blocked(x.unjudged() or "no entries")
+        return
+    if len(entries) != len(x.destinations) or not _same_destinations(x):
+        yield Blocked("the entries are not the request's destinations (destination_count_matches)")
+        return
+    if len(entries) < 2:
+        return  # one destination has no order to keep
     got = [e.get("to") for e in entries]
     sent = [d.to for d in x.destinations]
     if got == sent:
         yield PASSED
     else:
-        yield Failed(f"entries in order {_short(got)}, request order {_short(sent)}")
+        yield Failed(f"entries in order {json_text(got)}, request order {json_text(sent)}")
 
 
 @check(
@@ -298,11 +329,12 @@ def destination_order_preserved(x: Exchanged) -> Iterator[Outcome]:
 def client_message_id_echoed(x: Exchanged) -> Iterator[Outcome]:
     """A destination's client messageId is returned unchanged in its entry."""
     entries = x.entries
-    if entries is None:
-        return
     for destination in x.destinations:
         if destination.message_id is None:
             continue
+        if entries is None:
+            yield Blocked(x.unjudged() or "no entries")
+            return
         if any(
             e.get("to") == destination.to and e.get("messageId") == destination.message_id
             for e in entries
@@ -310,8 +342,8 @@ def client_message_id_echoed(x: Exchanged) -> Iterator[Outcome]:
             yield PASSED
         else:
             yield Failed(
-                f"the client messageId {destination.message_id!r} for {destination.to!r} is "
-                "not returned unchanged in that destination's entry"
+                f"the client messageId {json_text(destination.message_id)} for "
+                f"{json_text(destination.to)} is not returned unchanged in that destination's entry"
             )
 
 
@@ -321,13 +353,18 @@ def client_message_id_echoed(x: Exchanged) -> Iterator[Outcome]:
 def bulk_id_echoed(x: Exchanged) -> Iterator[Outcome]:
     """A client bulkId is returned unchanged."""
     body = x.body
-    if x.entries is None or body is None or "bulkId" not in x.document:
+    if "bulkId" not in x.document:
+        return
+    if x.entries is None or body is None:
+        yield Blocked(x.unjudged() or "no entries")
         return
     sent = x.document["bulkId"]
     if body.get("bulkId") == sent:
         yield PASSED
+    elif "bulkId" not in body:
+        yield Failed(f"client bulkId {json_text(sent)} is missing from the answer")
     else:
-        yield Failed(f"client bulkId {sent!r} answered as {_short(body.get('bulkId'))}")
+        yield Failed(f"client bulkId {json_text(sent)} answered as {json_text(body['bulkId'])}")
 
 
 @check(
@@ -341,16 +378,24 @@ def generated_message_ids_unique(x: Exchanged) -> Iterator[Outcome]:
     """messageIds are unique within a response."""
     entries = x.entries
     if entries is None:
+        yield Blocked(x.unjudged() or "no entries")
         return
     client_ids = [d.message_id for d in x.destinations if d.message_id is not None]
     if len(set(client_ids)) != len(client_ids):
         return  # a duplicate client id is OPEN: its echo may repeat
-    ids = [e.get("messageId") for e in entries]
-    repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+    ids = [e.get("messageId") for e in entries if "messageId" in e]
+    if len(ids) < 2:
+        # Uniqueness is only seen between two ids: `{"messages": []}` shows none.
+        if len(x.destinations) > 1:
+            yield Blocked(
+                f"{len(ids)} messageId(s) answered for {len(x.destinations)} destinations"
+            )
+        return
+    repeated = sorted({json_text(i) for i in ids if ids.count(i) > 1})
     if not repeated:
         yield PASSED
     else:
-        yield Failed(f"messageId(s) {_short(repeated)} appear more than once in one response")
+        yield Failed(f"messageId(s) {', '.join(repeated)} appear more than once in one response")
 
 
 @check(
@@ -363,12 +408,30 @@ def generated_message_ids_unique(x: Exchanged) -> Iterator[Outcome]:
 def bulk_id_present_for_bulk(x: Exchanged) -> Iterator[Outcome]:
     """bulkId is present when the request has more than one destination."""
     body = x.body
-    if x.entries is None or body is None or len(x.destinations) <= 1:
+    if len(x.destinations) <= 1:
         return
-    if isinstance(body.get("bulkId"), str):
+    if x.entries is None or body is None:
+        yield Blocked(x.unjudged() or "no entries")
+        return
+    bulk_id = body.get("bulkId")
+    if isinstance(bulk_id, str):
         yield PASSED
-    else:
+    elif "bulkId" not in body:
         yield Failed(f"no bulkId although the request has {len(x.destinations)} destinations")
+    else:
+        yield Failed(
+            f"bulkId is {json_text(bulk_id)}, not a string, although the request has "
+            f"{len(x.destinations)} destinations"
+        )
+
+
+def _no_status(x: Exchanged) -> Blocked | None:
+    """Why no entry's status can be judged: no entries, or none with integer ids (S8's)."""
+    if x.entries is None:
+        return Blocked(x.unjudged() or "no entries")
+    if not any(True for _ in _statuses(x)):
+        return Blocked("no entry has a status with integer groupId and id (S8)")
+    return None
 
 
 def _statuses(x: Exchanged) -> Iterator[tuple[int, object, int]]:
@@ -395,6 +458,9 @@ def _statuses(x: Exchanged) -> Iterator[tuple[int, object, int]]:
 )
 def status_in_provider_tables(x: Exchanged) -> Iterator[Outcome]:
     """groupId/groupName agree with the group table and (groupId, id) is in the status table."""
+    blocked = _no_status(x)
+    if blocked is not None:
+        yield blocked
     for group_id, group_name, status_id in _statuses(x):
         if (
             isinstance(group_name, str)
@@ -404,8 +470,8 @@ def status_in_provider_tables(x: Exchanged) -> Iterator[Outcome]:
             yield PASSED
         else:
             yield Failed(
-                f"status groupId {group_id} / groupName {group_name!r} / id {status_id} is "
-                "not consistent with the provider's group and status tables (S9)"
+                f"status groupId {group_id} / groupName {json_text(group_name)} / id {status_id} "
+                "is not consistent with the provider's group and status tables (S9)"
             )
 
 
@@ -418,6 +484,9 @@ def status_in_provider_tables(x: Exchanged) -> Iterator[Outcome]:
 )
 def status_group_accepting(x: Exchanged) -> Iterator[Outcome]:
     """A valid request to a valid number gets status group PENDING (1) or ACCEPTED (0)."""
+    blocked = _no_status(x)
+    if blocked is not None:
+        yield blocked
     for group_id, group_name, status_id in _statuses(x):
         declared = x.profile.accepted_status(group_id, status_id)
         if group_id not in _ACCEPTING_GROUPS and declared is not None:
@@ -427,7 +496,8 @@ def status_group_accepting(x: Exchanged) -> Iterator[Outcome]:
         else:
             yield Failed(
                 f"a valid request to a valid number got status group {group_id} "
-                f"({group_name!r}, id {status_id}); S10 expects PENDING (1) or ACCEPTED (0)"
+                f"({json_text(group_name)}, id {status_id}); S10 expects PENDING (1) or "
+                "ACCEPTED (0)"
             )
 
 
@@ -443,6 +513,12 @@ def status_group_accepting(x: Exchanged) -> Iterator[Outcome]:
 )
 def sms_count_matches_segmentation(x: Exchanged) -> Iterator[Outcome]:
     """smsCount, when present, equals the segment count (or lies in its range)."""
+    if x.entries is None:
+        yield Blocked(x.unjudged() or "no entries")
+        return
+    if not x.pairs and x.destinations:
+        yield Blocked("no entry could be paired with a destination (destination_count_matches)")
+        return
     counts: dict[int, SegmentCount] = {}
     for destination, entry in x.pairs:
         sms_count = entry.get("smsCount")
@@ -463,10 +539,10 @@ def sms_count_matches_segmentation(x: Exchanged) -> Iterator[Outcome]:
             else f"between {expected.fewest} and {expected.most}"
         )
         yield Failed(
-            f"smsCount {sms_count} for {destination.to!r}, expected {wanted} "
-            f"({expected.rule}) for text {_short(message.get('text'), 120)} with language "
-            f"{_short(message.get('language'))}, transliteration "
-            f"{_short(message.get('transliteration'))}",
+            f"smsCount {sms_count} for {json_text(destination.to)}, expected {wanted} "
+            f"({expected.rule}) for text {json_text(message.get('text'), 120)} with language "
+            f"{json_text(message.get('language'))}, transliteration "
+            f"{json_text(message.get('transliteration'))}",
             rule_id="S12",
         )
 
@@ -491,6 +567,12 @@ def seed_sms_count(x: Exchanged) -> Iterator[Outcome]:
     """The seed's destinations get smsCount 1, 1 and 2 where present."""
     assert isinstance(x.intent, ValidRequest)
     expected = x.intent.seed_sms_counts
+    if x.entries is None:
+        yield Blocked(x.unjudged() or "no entries")
+        return
+    if not x.pairs:
+        yield Blocked("no entry could be paired with a destination (destination_count_matches)")
+        return
     for position, (_, entry) in enumerate(x.pairs):
         count = entry.get("smsCount")
         if count is None or position >= len(expected):
@@ -499,7 +581,8 @@ def seed_sms_count(x: Exchanged) -> Iterator[Outcome]:
             yield PASSED
         else:
             yield Failed(
-                f"the seed's destination {entry.get('to')!r} got smsCount {count!r}, expected "
+                f"the seed's destination {json_text(entry.get('to'))} got smsCount "
+                f"{json_text(count)}, expected "
                 f"{expected[position]} (rules.md, Reproducing the seed)",
                 rule_id="S12",
             )
@@ -513,15 +596,25 @@ def _rejection(x: Exchanged, rules: tuple[str, ...]) -> Iterator[Outcome]:
     intent = x.intent
     assert isinstance(intent, RuleBreakingRequest)
     response = x.response
-    if intent.rule_id not in rules or response is None or x.credential_refused:
+    if intent.rule_id not in rules:
+        return
+    blocked = _no_answer(x)
+    if blocked is not None:
+        yield blocked
+        return
+    assert response is not None
+    if x.credential_refused:
+        yield Blocked(
+            f"the configured credential was refused ({response.status}; see A5): whether the "
+            "server rejects the request cannot be judged"
+        )
         return
     if response.status == 400:
         yield PASSED
         return
     violations = intent.verdict.violations
-    broken = "; ".join(f"{v.rule_id} at {v.path} ({v.message})" for v in violations[:3])
     yield Failed(
-        f"the request breaks {broken} but was answered {response.status}; "
+        f"the request breaks {_broken_rules(intent)} but was answered {response.status}; "
         "expected 400 with the error envelope",
         rule_id=intent.rule_id,
         violations=tuple(
@@ -558,7 +651,11 @@ def semantic_data_rejection(x: Exchanged) -> Iterator[Outcome]:
 def error_envelope_conformance(x: Exchanged) -> Iterator[Outcome]:
     """Every non-2xx body is the requestError.serviceException envelope, never HTML or text."""
     response = x.response
-    if response is None or response.status < 300 or x.credential_refused:
+    if response is None or x.credential_refused:
+        return
+    if response.status < 300:
+        if not isinstance(x.intent, ValidRequest):
+            yield Blocked(f"a request that must be refused was answered {response.status}")
         return
     if isinstance(x.intent, BadCredentialRequest) and response.status == 401:
         return  # unauthorized_envelope has it
@@ -566,10 +663,9 @@ def error_envelope_conformance(x: Exchanged) -> Iterator[Outcome]:
         yield PASSED
         return
     kind = response.body_kind
-    shown = _short(response.json) if kind is BodyKind.JSON else _short(response.body[:300])
     yield Failed(
         f"answered {response.status} with a body that is not the error envelope "
-        f"({kind.value}): {shown}",
+        f"({kind.value}): {_shown_body(response)}",
         rule_id="E1",
         category=None if kind is BodyKind.JSON else kind.value,
     )
@@ -585,12 +681,20 @@ def error_envelope_conformance(x: Exchanged) -> Iterator[Outcome]:
 def bad_request_message_id(x: Exchanged) -> Iterator[Outcome]:
     """A 400 envelope's messageId is BAD_REQUEST."""
     envelope = x.envelope
-    if x.status != 400 or envelope is None:
+    if x.status is None or x.credential_refused:
+        return
+    if x.status != 400:
+        yield Blocked(f"answered {x.status}, not 400")
+        return
+    if envelope is None:
+        yield Blocked("the 400 body is not the error envelope (error_envelope_conformance)")
         return
     if envelope.message_id == "BAD_REQUEST":
         yield PASSED
     else:
-        yield Failed(f"400 envelope messageId {envelope.message_id!r}, expected 'BAD_REQUEST' (E3)")
+        yield Failed(
+            f'400 envelope messageId {json_text(envelope.message_id)}, expected "BAD_REQUEST" (E3)'
+        )
 
 
 # -- credentials: A1-A5 --------------------------------------------------------------------------
@@ -608,16 +712,26 @@ def ignored_auth(x: Exchanged) -> Iterator[Outcome]:
     intent = x.intent
     assert isinstance(intent, BadCredentialRequest)
     status = x.status
-    if status is None or status >= 500:
-        return  # a server error is not "ignoring" the credential: not_a_server_error has it
+    if status is None:
+        return
     if status == 401:
         yield PASSED
+        return
+    if status >= 500:
+        # Not "ignored" either: the server failed before (or instead of) checking it. A1-A3 are
+        # broken all the same, and say so beside not_a_server_error.
+        what = f"was answered {status}: the server failed instead of refusing it"
+    elif 200 <= status < 300:
+        what = f"was accepted ({status})"
+    elif status == 400:
+        what = "was answered 400: the body was judged although the credential is not valid"
     else:
-        yield Failed(
-            f"a request with {intent.credential} was answered {status}, expected 401 "
-            f"({intent.rule_id})",
-            rule_id=intent.rule_id,
-        )
+        # A 404 or a redirect does not mean the request was accepted, but it is not a 401.
+        what = f"was answered {status}, which says nothing about the credential"
+    yield Failed(
+        f"a request with {intent.credential} {what}; expected 401 ({intent.rule_id})",
+        rule_id=intent.rule_id,
+    )
 
 
 @check(
@@ -630,16 +744,18 @@ def ignored_auth(x: Exchanged) -> Iterator[Outcome]:
 def unauthorized_envelope(x: Exchanged) -> Iterator[Outcome]:
     """A 401 body is the error envelope."""
     response = x.response
-    if response is None or response.status != 401:
+    if response is None:
+        return
+    if response.status != 401:
+        yield Blocked(f"answered {response.status}, not 401")
         return
     if x.envelope is not None:
         yield PASSED
         return
     kind = response.body_kind
-    shown = _short(response.json) if kind is BodyKind.JSON else _short(response.body[:300])
     yield Failed(
         f"answered {response.status} with a body that is not the error envelope "
-        f"({kind.value}): {shown}",
+        f"({kind.value}): {_shown_body(response)}",
         rule_id="E1",
         category=None if kind is BodyKind.JSON else kind.value,
     )
@@ -655,13 +771,19 @@ def unauthorized_envelope(x: Exchanged) -> Iterator[Outcome]:
 def unauthorized_message_id(x: Exchanged) -> Iterator[Outcome]:
     """A 401 envelope's messageId is UNAUTHORIZED."""
     envelope = x.envelope
-    if x.status != 401 or envelope is None:
+    if x.status is None:
+        return
+    if x.status != 401:
+        yield Blocked(f"answered {x.status}, not 401")
+        return
+    if envelope is None:
+        yield Blocked("the 401 body is not the error envelope (unauthorized_envelope)")
         return
     if envelope.message_id == "UNAUTHORIZED":
         yield PASSED
     else:
         yield Failed(
-            f"401 envelope messageId {envelope.message_id!r}, expected 'UNAUTHORIZED' (A4)"
+            f'401 envelope messageId {json_text(envelope.message_id)}, expected "UNAUTHORIZED" (A4)'
         )
 
 
@@ -694,8 +816,10 @@ def accepted_auth_scheme(x: Exchanged) -> Iterator[Outcome]:
             f"answered {status} to {credential} "
             "(A5: the configured credential is accepted in its scheme)"
         )
+    elif 200 <= status < 300 or status == 400:
+        yield PASSED  # the server read the request behind the credential
     else:
-        yield PASSED
+        yield Blocked(f"answered {status}: whether the credential is accepted cannot be told")
 
 
 def _broken_rules(intent: RuleBreakingRequest) -> str:

@@ -8,8 +8,9 @@ pytest (and Hypothesis, which replays it) sees an ordinary test failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from sms_acceptance.conformance._check_registry import (
     RuleBreakingRequest,
     ValidRequest,
 )
-from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext
+from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext, Failure
 from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
 from sms_acceptance.conformance._options import SuiteOptions
 from sms_acceptance.conformance._verify import CheckRecorder, Verification
@@ -52,6 +53,7 @@ class Target:
     hypothesis_seed: int | None
     reproduce_prefix: str
     embedded_sandbox: bool
+    reproduce_note: str | None = None
 
 
 def _destinations_of(document: object) -> list[str]:
@@ -74,10 +76,12 @@ class ConformanceClient:
         self.target = target
         self.recorder = recorder
         self.nodeid = nodeid
+        self._deferred: list[Failure] | None = None
         self.evidence = EvidenceContext(
             redactor=target.redactor,
             hypothesis_seed=target.hypothesis_seed,
             reproduce=f"{target.reproduce_prefix} '{nodeid}'",
+            reproduce_note=target.reproduce_note,
         )
 
     @property
@@ -126,6 +130,23 @@ class ConformanceClient:
         exchanged = Exchanged(exchange, intent, self.target.options.vendor_profile)
         verification = Verification(exchanged, recorder=self.recorder, evidence=self.evidence)
         failures = verification.run()
+        if self._deferred is not None:
+            self._deferred.extend(failures)
+        elif failures:
+            raise CheckFailed(failures)
+
+    @contextlib.contextmanager
+    def failures_together(self) -> Iterator[None]:
+        """Send several requests and raise their failures together, at the end.
+
+        A negative test sends its valid base request first: when that fails (R13), the mutation is
+        still sent and judged, so a vendor learns both at once; the base request's failures are
+        filed under its own (positive) check, never under the mutation's."""
+        self._deferred = []
+        try:
+            yield
+        finally:
+            failures, self._deferred = self._deferred, None
         if failures:
             raise CheckFailed(failures)
 
@@ -135,13 +156,15 @@ class ConformanceClient:
         *,
         purpose: Purpose = "valid",
         auth: AuthHeader = CONFIGURED,
+        label: str | None = None,
     ) -> None:
         """Send a valid, OPEN-free request; 200 and a conforming answer (R10-R13, S1-S13, A5).
-        `purpose` says which kind of valid request it is (which acceptance check judges it)."""
+        `purpose` says which kind of valid request it is (which acceptance check judges it);
+        `label` names it in failures (the valid base request of a negative test)."""
         exchange = self.post(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
-        self._verify(exchange, ValidRequest(document, purpose))
+        self._verify(exchange, ValidRequest(document, purpose, label=label))
 
     def verify_rejected(
         self, body: bytes, *, mutation: str, rule_id: str, verdict: RequestVerdict

@@ -27,9 +27,15 @@ from sms_acceptance._schema_store import bundled_schema
 from sms_acceptance._segmentation import segment_count
 from sms_acceptance.conformance._seed_request import seed_request
 from sms_acceptance.conformance._strategies import drop_open_properties
-from sms_acceptance.conformance._texts import TEXT_FAMILIES, boundary_texts
+from sms_acceptance.conformance._texts import TEXT_FAMILIES, boundary_texts, longest_texts
 
-__all__ = ["RequestCase", "concatenated_text_requests", "optional_field_requests"]
+__all__ = [
+    "RequestCase",
+    "concatenated_text_requests",
+    "longest_text_requests",
+    "longest_value_requests",
+    "optional_field_requests",
+]
 
 # Two destinations, so every case is also a bulk (S7: a bulkId must come back without a client one).
 _NUMBERS = ("41793026727", "41793026834")
@@ -180,4 +186,57 @@ def concatenated_text_requests() -> tuple[RequestCase, ...]:
                 document["messages"][0]["language"] = {"languageCode": code}
             label = f"{family}-{len(text)}chars-{parts}parts" + (f"-{code}" if code else "")
             cases.append(RequestCase(label, document))
+    return tuple(_checked(case) for case in cases)
+
+
+@functools.cache
+def longest_text_requests() -> tuple[RequestCase, ...]:
+    """The top of the text range: per alphabet family (national ones with and without their
+    `languageCode`), the longest text that is at most 25 segments however it is counted."""
+    cases = []
+    for family in TEXT_FAMILIES:
+        for sample in longest_texts(family):
+            document = _baseline(sample.text)
+            if sample.language_code is not None:
+                document["messages"][0]["language"] = {"languageCode": sample.language_code}
+            parts = segment_count(sample.text, language_code=sample.language_code).most
+            label = f"{family}-{len(sample.text)}chars-{parts}parts" + (
+                f"-{sample.language_code}" if sample.language_code else ""
+            )
+            cases.append(RequestCase(label, document))
+    return tuple(_checked(case) for case in cases)
+
+
+#: The documented maximum lengths (provider-facts §2.2, §6): anything longer is OPEN.
+LONGEST_BULK_ID = 100
+LONGEST_MESSAGE_ID = 200
+LONGEST_CALLBACK_DATA = 4000
+
+
+def _of_length(length: int, tag: str) -> str:
+    return (tag + "-" + "0123456789abcdefghij" * (length // 20 + 1))[:length]
+
+
+@functools.cache
+def longest_value_requests() -> tuple[RequestCase, ...]:
+    """The top of each documented length: `bulkId` 100, `messageId` 200, `callbackData` 4000
+    characters, a sender of 11 characters and of 14 digits."""
+    bulk = _baseline()
+    bulk["bulkId"] = _of_length(LONGEST_BULK_ID, "bulk")
+    message_ids = _baseline()
+    for index, destination in enumerate(message_ids["messages"][0]["destinations"]):
+        destination["messageId"] = _of_length(LONGEST_MESSAGE_ID, f"m{index}")
+    callback = _baseline()
+    callback["messages"][0]["callbackData"] = _of_length(LONGEST_CALLBACK_DATA, "cb")
+    alphanumeric = _baseline()
+    alphanumeric["messages"][0]["from"] = "InfoSMS1234"
+    numeric = _baseline()
+    numeric["messages"][0]["from"] = "41793026700123"
+    cases = [
+        RequestCase(f"bulkId-{LONGEST_BULK_ID}chars", bulk),
+        RequestCase(f"messageId-{LONGEST_MESSAGE_ID}chars", message_ids),
+        RequestCase(f"callbackData-{LONGEST_CALLBACK_DATA}chars", callback),
+        RequestCase("from-11chars", alphanumeric),
+        RequestCase("from-14digits", numeric),
+    ]
     return tuple(_checked(case) for case in cases)

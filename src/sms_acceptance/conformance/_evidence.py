@@ -44,6 +44,7 @@ class Failure:
     curl: str | None = None
     hypothesis_seed: int | None = None
     reproduce: str | None = None
+    reproduce_note: str | None = None
     received: list[dict[str, Any]] | None = None
     """Delivery-report checks: what arrived at the suite's receiver (redacted), beside the send."""
 
@@ -56,6 +57,8 @@ class Failure:
         text = f"{self.check} ({self.rule_id}, {self.level}){where}: {self.message}"
         if self.curl:
             text += f"\n  reproduce: {self.curl}"
+            if self.reproduce_note:
+                text += f"\n  ({self.reproduce_note})"
         return text
 
 
@@ -131,6 +134,7 @@ class EvidenceContext:
     redactor: Redactor = field(repr=False)
     hypothesis_seed: int | None
     reproduce: str
+    reproduce_note: str | None = None
 
 
 class ExchangeEvidence:
@@ -172,4 +176,5 @@ class ExchangeEvidence:
             curl=curl,
             hypothesis_seed=self.context.hypothesis_seed,
             reproduce=redact(self.context.reproduce),
+            reproduce_note=self.context.reproduce_note,
         )

@@ -33,7 +33,7 @@ from sms_acceptance import __version__
 from sms_acceptance._live_guard import LiveTrafficGuard
 from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
-from sms_acceptance.conformance._auth_header import NO_AUTH
+from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR, NO_AUTH
 from sms_acceptance.conformance._client import ConformanceClient, Target
 from sms_acceptance.conformance._evidence import CheckFailed
 from sms_acceptance.conformance._exchange import HttpExchanger, TransportFailure
@@ -163,6 +163,7 @@ class ConformancePlugin:
         self._target: Target | None = None
         self.embedded_sandbox = False
         self._summary_line = ""
+        self._diagnosis: list[str] = []
 
     # -- the target ----------------------------------------------------------------------------
 
@@ -212,6 +213,16 @@ class ConformancePlugin:
         words.append(f"--hypothesis-seed={self.seed}")
         return " ".join(words)
 
+    def _reproduce_note(self) -> str | None:
+        """The reproduction lines read the credential from $SMS_ACCEPTANCE_AUTHORIZATION; a run
+        given `--authorization` must say so, or pasting one fails for want of a credential."""
+        if self.embedded_sandbox or self.config.getoption("sms_authorization", None) is None:
+            return None
+        return (
+            f"this run was given --authorization: the reproduction commands (pytest and curl) "
+            f"read the credential from ${AUTH_ENV_VAR}; export it before pasting one"
+        )
+
     def _probe(self, exchanger: HttpExchanger) -> None:
         """One request with no credential and no destination: is anything listening at all?"""
         outcome = exchanger.send(b"{}", NO_AUTH).outcome
@@ -256,6 +267,7 @@ class ConformancePlugin:
             hypothesis_seed=self.seed,
             reproduce_prefix=self._reproduce_prefix(),
             embedded_sandbox=self.embedded_sandbox,
+            reproduce_note=self._reproduce_note(),
         )
 
     @pytest.hookimpl(optionalhook=True)
@@ -295,6 +307,9 @@ class ConformancePlugin:
             exercised=dict(recorder.exercised),
             declared=dict(recorder.declared),
             skipped=dict(recorder.skipped),
+            blocked={name: dict(reasons) for name, reasons in recorder.blocked.items()},
+            answers=dict(recorder.answers),
+            bodies=dict(recorder.bodies),
         )
         error = call.excinfo.value if call.excinfo is not None else None
         for failed in _check_failures(error):
@@ -350,6 +365,7 @@ class ConformancePlugin:
             "finished_at": finished.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "duration_seconds": round((finished - self.started).total_seconds(), 3),
             "reproduce": self._target.reproduce_prefix if self._target else None,
+            "reproduce_note": self._reproduce_note(),
             "errors": self.errors,
         }
         return self.results.summary(meta=meta, level=options.level, profile=profile)
@@ -373,15 +389,31 @@ class ConformancePlugin:
                     f"sms-acceptance: cannot write reports to {report_dir}: {error}"
                 )
             return
+        counts = summary["counts"]
         self._summary_line = (
-            f"sms-acceptance conformance: {summary['verdict']} ({summary['counts']['PASS']} pass, "
-            f"{summary['counts']['FAIL']} fail, {summary['counts']['DECLARED']} declared, "
-            f"{summary['counts']['SKIP']} skip); reports in {report_dir}"
+            f"sms-acceptance conformance: {summary['verdict']} ({counts['PASS']} pass, "
+            f"{counts['FAIL']} fail, {counts['BLOCKED']} blocked, {counts['DECLARED']} declared, "
+            f"{counts['SKIP']} skip); reports in {report_dir}"
         )
+        self._diagnosis = [
+            f"sms-acceptance diagnosis: {redactor.scrub(line)}" for line in summary["diagnosis"]
+        ]
+        if summary.get("reproduce_note"):
+            self._diagnosis.append(f"sms-acceptance: {summary['reproduce_note']}")
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self._summary_line:
-            terminalreporter.write_sep("-", self._summary_line)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
+        # Before pytest's own sections (the failures): the likely cause first.
+        for line in self._diagnosis:
+            terminalreporter.write_line(line, yellow=True, bold=True)
+        try:
+            return (yield)
+        finally:
+            if self._summary_line:
+                # Once more beside the verdict, after the list of failures it explains.
+                for line in self._diagnosis:
+                    terminalreporter.write_line(line, yellow=True)
+                terminalreporter.write_sep("-", self._summary_line)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self._stack.close()

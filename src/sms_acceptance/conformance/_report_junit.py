@@ -39,7 +39,7 @@ def write_junit_report(summary: Mapping[str, Any], path: Path, redactor: Redacto
         tests=str(len(checks)),
         failures=str(counts["FAIL"]),
         errors="0",
-        skipped=str(counts["SKIP"]),
+        skipped=str(counts["SKIP"] + counts.get("BLOCKED", 0)),
         time=str(summary.get("duration_seconds", 0)),
         timestamp=str(summary.get("started_at", "")),
     )
@@ -49,6 +49,7 @@ def write_junit_report(summary: Mapping[str, Any], path: Path, redactor: Redacto
         ("level", summary["level"]),
         ("hypothesis_seed", summary["hypothesis"]["seed"]),
         ("verdict", summary["verdict"]),
+        *(("diagnosis", line) for line in summary.get("diagnosis", [])),
     ):
         ET.SubElement(properties, "property", name=name, value=str(value))
     for check in checks:
@@ -65,6 +66,8 @@ def write_junit_report(summary: Mapping[str, Any], path: Path, redactor: Redacto
                     case, "failure", message=failure["message"][:300], type=check["name"]
                 )
                 element.text = _failure_text(failure)
+        elif check["verdict"] == "BLOCKED":
+            ET.SubElement(case, "skipped", message=f"BLOCKED: {check['blocked_reason']}")
         elif check["verdict"] == "SKIP":
             ET.SubElement(case, "skipped", message=check["skip_reason"] or "not run")
         elif check["verdict"] == "DECLARED":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sms_acceptance.conformance._catalogue import CHECKS, Check
+from sms_acceptance.conformance._diagnosis import diagnose
 from sms_acceptance.conformance._profile import VendorProfile
 
 __all__ = ["PROPERTY_NAME", "SUMMARY_FORMAT", "CheckTally", "RunResults"]
@@ -24,6 +25,10 @@ SUMMARY_FORMAT = 1
 MAX_FAILURES_PER_CHECK = 20
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 @dataclass
 class CheckTally:
     """What one test contributed; travels as JSON between processes."""
@@ -31,7 +36,10 @@ class CheckTally:
     exercised: dict[str, int] = field(default_factory=dict)
     declared: dict[str, str] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)
+    blocked: dict[str, dict[str, int]] = field(default_factory=dict)  # check -> reason -> count
+    answers: dict[str, int] = field(default_factory=dict)  # `answer_signature` -> count
+    bodies: dict[str, int] = field(default_factory=dict)  # "STATUS DIGEST" -> count
+    skipped: dict[str, str] = field(default_factory=dict)  # check -> why it could not apply
 
     def to_json(self) -> str:
         return json.dumps(
@@ -40,13 +48,24 @@ class CheckTally:
                 "declared": self.declared,
                 "failures": self.failures,
                 "skipped": self.skipped,
+                "blocked": self.blocked,
+                "answers": self.answers,
+                "bodies": self.bodies,
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> CheckTally:
         data = json.loads(text)
-        return cls(data["exercised"], data["declared"], data["failures"], data.get("skipped", {}))
+        return cls(
+            data["exercised"],
+            data["declared"],
+            data["failures"],
+            data.get("blocked", {}),
+            data.get("answers", {}),
+            data.get("bodies", {}),
+            data.get("skipped", {}),
+        )
 
 
 @dataclass
@@ -59,11 +78,18 @@ class RunResults:
     failure_totals: Counter[str] = field(default_factory=Counter)
     tests: Counter[str] = field(default_factory=Counter)
     skipped: dict[str, str] = field(default_factory=dict)
+    blocked: dict[str, Counter[str]] = field(default_factory=dict)
+    answers: Counter[str] = field(default_factory=Counter)
+    bodies: Counter[str] = field(default_factory=Counter)
 
     def add(self, tally: CheckTally) -> None:
         self.exercised.update(tally.exercised)
         self.declared.update(tally.declared)
         self.skipped.update(tally.skipped)
+        for name, reasons in tally.blocked.items():
+            self.blocked.setdefault(name, Counter()).update(reasons)
+        self.answers.update(tally.answers)
+        self.bodies.update(tally.bodies)
         for failure in tally.failures:
             name = failure["check"]
             self.failure_totals[name] += 1
@@ -84,20 +110,30 @@ class RunResults:
                 declared = f"{deviation.key} = {json.dumps(deviation.value)}" + (
                     f" ({deviation.note})" if deviation.note else ""
                 )
-        skip_reason = None
+        skip_reason = blocked_reason = None
+        blocked = self.blocked.get(check.name, Counter())
         if failures:
             verdict = "FAIL"
         elif not check.runs_at(level):  # type: ignore[arg-type]
             verdict, skip_reason = "SKIP", "excluded by --level must"
         elif declared is not None:
             verdict = "DECLARED"
-        elif self.exercised[check.name] == 0:
+        elif self.exercised[check.name] > 0:
+            verdict = "PASS"  # it saw what it needs, every time it could judge, and that held
+        elif blocked:
+            verdict = "BLOCKED"
+            reason, count = blocked.most_common(1)[0]
+            total = sum(blocked.values())
+            blocked_reason = f"never judged ({_times(total)}): {reason}" + (
+                f" ({_times(count)}), and {len(blocked) - 1} other reason(s)"
+                if len(blocked) > 1
+                else ""
+            )
+        else:
             verdict = "SKIP"
             skip_reason = self.skipped.get(check.name) or (
                 "not selected in this run" if check.name in deselected else "never applicable"
             )
-        else:
-            verdict = "PASS"
         return {
             "name": check.name,
             "family": check.family,
@@ -108,6 +144,8 @@ class RunResults:
             "exercised": self.exercised[check.name],
             "declared": declared,
             "skip_reason": skip_reason,
+            "blocked_reason": blocked_reason,
+            "blocked_count": sum(blocked.values()),
             "failure_count": self.failure_totals[check.name],
             "failures": failures,
         }
@@ -128,10 +166,12 @@ class RunResults:
         )
         return {
             "format": SUMMARY_FORMAT,
+            "verdict": verdict,
+            # First, so a reader meets the likely cause before a hundred failures it explains.
+            "diagnosis": diagnose(self.answers, self.bodies),
             **meta,
             "level": level,
-            "verdict": verdict,
-            "counts": {k: counts[k] for k in ("PASS", "FAIL", "DECLARED", "SKIP")},
+            "counts": {k: counts[k] for k in ("PASS", "FAIL", "BLOCKED", "DECLARED", "SKIP")},
             "tests": {k: self.tests[k] for k in ("passed", "failed", "skipped", "error")},
             "checks": checks,
             "deviations": [

@@ -65,6 +65,8 @@ def drop_open_properties(node: Any) -> None:
 
 
 _MESSAGE = "#/$defs/message/properties"
+#: The longest validityPeriod (minutes) a server must take as it stands (rules.md R12, R13).
+MAX_VALIDITY_PERIOD = 2880
 
 
 @functools.cache
@@ -88,6 +90,9 @@ def _documents(
             f"{_MESSAGE}/sendAt": send_at_values(),
             f"{_MESSAGE}/from": _SENDERS,
             f"{_MESSAGE}/notifyUrl": _NOTIFY_URLS,
+            # R13 positive data: up to 2880. Above it is R12's case (clamped, SHOULD), and
+            # beyond 2^53-1 OPEN: neither may be blamed on R13 (rules.md).
+            f"{_MESSAGE}/validityPeriod": st.integers(1, MAX_VALIDITY_PERIOD),
         },
     )
 

@@ -17,8 +17,16 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
+from sms_acceptance._segmentation import segment_count
 
-__all__ = ["BOUNDARY_LENGTHS", "TEXT_FAMILIES", "SmsText", "sms_texts"]
+__all__ = [
+    "BOUNDARY_LENGTHS",
+    "MAX_SEGMENTS",
+    "TEXT_FAMILIES",
+    "SmsText",
+    "longest_texts",
+    "sms_texts",
+]
 
 _GSM_BASIC = "".join(sorted(characters(DEFAULT_ALPHABET) - {ESCAPE, "\r"}))
 _GSM_EXTENSION = "".join(sorted(characters(DEFAULT_EXTENSION) - {ESCAPE, "\f"}))
@@ -167,3 +175,39 @@ def boundary_texts(family: str) -> tuple[SmsText, ...]:
             texts.append(SmsText(text, family, code))
             texts.append(SmsText(text, family, None))
     return tuple(texts)
+
+
+#: rules.md: texts up to 25 segments are valid (beyond, OPEN); the top of the range is sent too.
+MAX_SEGMENTS = 25
+_SPREAD = {"gsm7_extension": "€", "ucs2": "Ж", "ucs2_surrogates": "😀"}
+
+
+def _spread(family: str, length: int) -> str:
+    """`length` characters of filler carrying the family's special characters every so often."""
+    text = _filler(length)
+    if family == "gsm7":
+        return text
+    if family in _SPREAD:
+        special = _SPREAD[family]
+        return "".join(special if i % 20 == 7 else c for i, c in enumerate(text))
+    letters = _NATIONAL[family][1]
+    return "".join(letters[i % len(letters)] if i % 10 == 3 else c for i, c in enumerate(text))
+
+
+def longest_texts(family: str) -> tuple[SmsText, ...]:
+    """The longest text of `family` that is at most 25 segments however it is counted (the top
+    of the valid range), with and without `languageCode` for the national families."""
+    codes: tuple[str | None, ...] = (None,)
+    if family in _NATIONAL:
+        codes = (_NATIONAL[family][0], None)
+    found = []
+    for code in codes:
+        low, high = 1, MAX_SEGMENTS * 160  # `low` fits in 25 segments, `high` does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if segment_count(_spread(family, middle), language_code=code).most <= MAX_SEGMENTS:
+                low = middle
+            else:
+                high = middle
+        found.append(SmsText(_spread(family, low), family, code))
+    return tuple(found)
