@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sms_acceptance.conformance import VendorProfileError, load_profile
+from sms_acceptance.conformance._dlr_plugin import push_skip_reason
 
 from .conftest import SuiteRun
 from .test_usage_errors import _assert_one_line_usage_error
@@ -64,3 +65,10 @@ def test_bad_report_option_is_one_line_usage_error(
     suite: Callable[..., SuiteRun], arguments: tuple[str, ...], expected: str
 ) -> None:
     _assert_one_line_usage_error(suite(*arguments), expected)
+
+
+def test_push_checks_skip_with_one_line_for_a_remote_server_without_notify_url() -> None:
+    reason = push_skip_reason("https://sms.vendor.invalid", None)
+    assert reason is not None and "--notify-url" in reason and "\n" not in reason
+    assert push_skip_reason("https://sms.vendor.invalid", "https://tunnel.invalid/hook") is None
+    assert push_skip_reason("http://127.0.0.1:8080", None) is None

@@ -331,6 +331,17 @@ def run_pull_cases(target: Target, timeout: float) -> tuple[dict[str, PullCase],
     }, None
 
 
+def push_skip_reason(base_url: str, notify_url: str | None) -> str | None:
+    """Why push checks cannot run (one line), or None: a remote server cannot reach a loopback
+    receiver, so it needs `--notify-url`."""
+    if is_loopback_url(base_url) or notify_url is not None:
+        return None
+    return (
+        "push checks need a URL the server can reach: give --notify-url (and "
+        "--receiver-listen); the pull checks still run"
+    )
+
+
 @pytest.fixture(scope="session")
 def delivery_report_run(
     request: pytest.FixtureRequest, sms_target: Target
@@ -339,13 +350,7 @@ def delivery_report_run(
     settings = _settings(request.config)
     profile = sms_target.options.vendor_profile
     timeout = float(profile.report_delay_seconds or settings.timeout)
-    remote = not is_loopback_url(str(sms_target.options.base_url))
-    skip_reason = None
-    if remote and settings.notify_url is None:
-        skip_reason = (
-            "push checks need a URL the server can reach: give --notify-url (and "
-            "--receiver-listen); the pull checks still run"
-        )
+    skip_reason = push_skip_reason(str(sms_target.options.base_url), settings.notify_url)
     receiver = None
     run = DeliveryReportRun(skip_reason)
     if skip_reason is None:
