@@ -125,6 +125,7 @@ class BrokenServer:
     # Other checks this bug legitimately fails too in that part of the suite (a 500 in plain text is
     # also a wrong content type); anything else failing would be the suite blaming the wrong thing.
     collateral: frozenset[str] = frozenset()
+    reports: bool = False  # a delivery-report bug: shown at a receiver, not in the send answer
 
     @property
     def description(self) -> str:
@@ -210,6 +211,7 @@ def _broken_report(
         rule_ids=frozenset(rule_ids.split()),
         select=_REPORTS,
         collateral=frozenset(also.split()),
+        reports=True,
     )
 
 
@@ -221,6 +223,7 @@ def _broken_pull(name: str, make_bug: Callable[[], Bug], catches: str, rule: str
         catches=(catches,),
         rule_ids=frozenset({rule}),
         select=_REPORTS,
+        reports=True,
     )
 
 
@@ -338,16 +341,21 @@ BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     _broken_report("error_without_permanent", reports.error_without_permanent, "report_error_object", "D6"),  # noqa: E501
     _broken_report("dates_with_colon_offset", reports.dates_with_colon_offset, "report_dates", "D7"),  # noqa: E501
     _broken_report("done_before_sent", reports.done_before_sent, "report_dates", "D7"),
-    _broken_report("sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),
+    _broken_report("report_sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),  # noqa: E501
     _broken_report("xml_with_wrong_root", reports.xml_with_wrong_root, "report_xml_form", "D9"),
     _broken_report("intermediate_without_being_asked", reports.intermediate_without_being_asked, "intermediate_reports_when_asked", "D10"),  # noqa: E501
     _broken_report("no_retry_after_500", reports.no_retry_after_500, "report_retried_after_5xx", "D11"),  # noqa: E501
-    BrokenServer("forwards_credential", _reporting(lambda a: reports.relaying(reports.forwards_credential(a))), reports.forwards_credential("x"), ("report_push_without_credentials",), frozenset({"D12"}), select=_REPORTS),  # noqa: E501
+    BrokenServer("forwards_credential", _reporting(lambda a: reports.relaying(reports.forwards_credential(a))), reports.forwards_credential("x"), ("report_push_without_credentials",), frozenset({"D12"}), select=_REPORTS, reports=True),  # noqa: E501
     _broken_pull("pull_returns_reports_twice", reports.pull_returns_reports_twice, "pull_reports_once", "D13"),  # noqa: E501
     _broken_pull("logs_consumed_by_reading", reports.logs_consumed_by_reading, "logs_not_consumed", "D14"),  # noqa: E501
 )
 # fmt: on
 
+
+# `minimal` and `decorated` rewrite send answers only (generated ids, smsCount); the reports come
+# from the sandbox underneath with its own ids and counts, which no real server would do, so
+# their runs leave the delivery-report tests out (the report variants below cover reports).
+_SEND_ANSWER_ONLY = ("--ignore=conformance/test_delivery_reports.py",)
 
 CORRECT_SERVERS: tuple[CorrectServer, ...] = (
     CorrectServer("sandbox", _sandbox_with(faithful), "the sandbox itself, unchanged"),
@@ -355,6 +363,7 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "minimal",
         _sandbox_with(variants.minimal),
         " ".join((variants.minimal.__doc__ or "").split()),
+        select=_SEND_ANSWER_ONLY,
     ),
     CorrectServer(
         "strict", _sandbox_with(variants.strict), " ".join((variants.strict.__doc__ or "").split())
@@ -363,6 +372,7 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "decorated",
         _sandbox_with(variants.decorated),
         " ".join((variants.decorated.__doc__ or "").split()),
+        select=_SEND_ANSWER_ONLY,
     ),
     CorrectServer(
         "basic_credential",

@@ -130,32 +130,34 @@ async def never_pushes(push: Push, deliver: Deliver) -> int:
 
 
 async def pushes_to_another_path(push: Push, deliver: Deliver) -> int:
-    """POSTs reports to a fixed path of the notifyUrl's host instead of the URL given."""
+    """POSTs reports to a fixed path of the notifyUrl's host instead of the URL given.
+    Caught by report_delivered_once (D1)."""
     return await deliver(Push(_TOKEN_PATH.sub("/dlr/0000", push.url), push.body, push.content_type))
 
 
 async def wrong_message_id(push: Push, deliver: Deliver) -> int:
-    """Reports an internal id instead of the messageId the send answer gave."""
+    """Reports an internal id instead of the messageId the send answer gave.
+    Caught by report_identity (D3)."""
     return await deliver(push.each_report(lambda r: r.update(messageId="int-" + r["messageId"])))
 
 
 async def wrong_bulk_id(push: Push, deliver: Deliver) -> int:
-    """Reports a bulkId of its own instead of the send answer's."""
+    """Reports a bulkId of its own instead of the send answer's. Caught by report_identity (D3)."""
     return await deliver(push.each_report(lambda r: r.update(bulkId="internal-batch-7")))
 
 
 async def wrong_to(push: Push, deliver: Deliver) -> int:
-    """Reports the destination without its country code."""
+    """Reports the destination without its country code. Caught by report_identity (D3)."""
     return await deliver(push.each_report(lambda r: r.update(to=r["to"][3:])))
 
 
 async def drops_callback_data(push: Push, deliver: Deliver) -> int:
-    """Leaves callbackData out of its reports."""
+    """Leaves callbackData out of its reports. Caught by report_callback_data (D4)."""
     return await deliver(push.each_report(lambda r: r.pop("callbackData", None)))
 
 
 async def clips_callback_data(push: Push, deliver: Deliver) -> int:
-    """Stores callbackData in a 255-character column."""
+    """Stores callbackData in a 255-character column. Caught by report_callback_data (D4)."""
 
     def clip(report: dict[str, Any]) -> None:
         if isinstance(report.get("callbackData"), str):
@@ -174,12 +176,14 @@ _TO_OPERATOR = {
 
 
 async def stops_at_delivered_to_operator(push: Push, deliver: Deliver) -> int:
-    """Never learns the handset outcome: DELIVERED_TO_OPERATOR is the only report it sends."""
+    """Never learns the handset outcome: DELIVERED_TO_OPERATOR is the only report it sends.
+    Caught by report_final_status (D5)."""
     return await deliver(push.each_report(lambda r: r.update(status=dict(_TO_OPERATOR))))
 
 
 async def error_without_permanent(push: Push, deliver: Deliver) -> int:
-    """Its error object lacks `permanent` (an older client model)."""
+    """Its error object lacks `permanent` (an older client model).
+    Caught by report_error_object (D6)."""
     return await deliver(push.each_report(lambda r: (r.get("error") or {}).pop("permanent", None)))
 
 
@@ -190,7 +194,8 @@ def _colon(value: object) -> object:
 
 
 async def dates_with_colon_offset(push: Push, deliver: Deliver) -> int:
-    """Writes sentAt/doneAt with ISO's colon offset (+00:00), which Go/Java consumers reject."""
+    """Writes sentAt/doneAt with ISO's colon offset (+00:00), which Go/Java consumers reject.
+    Caught by report_dates (D7)."""
 
     def change(report: dict[str, Any]) -> None:
         for key in ("sentAt", "doneAt"):
@@ -201,7 +206,7 @@ async def dates_with_colon_offset(push: Push, deliver: Deliver) -> int:
 
 
 async def done_before_sent(push: Push, deliver: Deliver) -> int:
-    """Swaps sentAt and doneAt."""
+    """Swaps sentAt and doneAt. Caught by report_dates (D7)."""
 
     def change(report: dict[str, Any]) -> None:
         if "sentAt" in report and "doneAt" in report and report["sentAt"] != report["doneAt"]:
@@ -213,13 +218,15 @@ async def done_before_sent(push: Push, deliver: Deliver) -> int:
 
 
 async def xml_with_wrong_root(push: Push, deliver: Deliver) -> int:
-    """Sends XML reports with the v3 root `<DeliveryReports>` on the v1 API."""
+    """Sends XML reports with the v3 root `<DeliveryReports>` on the v1 API.
+    Caught by report_xml_form (D9)."""
     body = push.body.replace(b"reportResponse>", b"DeliveryReports>")
     return await deliver(Push(push.url, body, push.content_type))
 
 
 async def intermediate_without_being_asked(push: Push, deliver: Deliver) -> int:
-    """Sends a PENDING report before every final one, whether or not it was asked to."""
+    """Sends a PENDING report before every final one, whether or not it was asked to.
+    Caught by intermediate_reports_when_asked (D10)."""
     pending = copy.deepcopy(push.json())
     for report in pending["results"]:
         report["status"] = {
@@ -235,7 +242,8 @@ async def intermediate_without_being_asked(push: Push, deliver: Deliver) -> int:
 
 
 async def duplicates_final_after_200(push: Push, deliver: Deliver) -> int:
-    """Sends every report twice: its queue acknowledges before the receiver's 200 is read."""
+    """Sends every report twice: its queue acknowledges before the receiver's 200 is read.
+    Caught by report_delivered_once (D1)."""
     status = await deliver(push)
     if 200 <= status < 300:
         await deliver(push)
@@ -243,33 +251,36 @@ async def duplicates_final_after_200(push: Push, deliver: Deliver) -> int:
 
 
 async def no_retry_after_500(push: Push, deliver: Deliver) -> int:
-    """Sends each report once, whatever the receiver answers."""
+    """Sends each report once, whatever the receiver answers.
+    Caught by report_retried_after_5xx (D11)."""
     await deliver(push)
     return 200
 
 
 async def push_as_text_plain(push: Push, deliver: Deliver) -> int:
-    """Labels its JSON pushes `text/plain`."""
+    """Labels its JSON pushes `text/plain`. Caught by report_push_shape (D2)."""
     if push.content_type.startswith("application/json"):
         return await deliver(Push(push.url, push.body, "text/plain"))
     return await deliver(push)
 
 
 async def sms_count_zero(push: Push, deliver: Deliver) -> int:
-    """Reports smsCount 0 (parts counted from zero)."""
+    """Reports smsCount 0 (parts counted from zero). Caught by report_sms_count_and_price (D8)."""
     return await deliver(push.each_report(lambda r: r.update(smsCount=0)))
 
 
 def forwards_credential(authorization: str) -> PushBug:
     async def bug(push: Push, deliver: Deliver) -> int:
-        """Sends the account's own Authorization header with every push."""
+        """Sends the account's own Authorization header with every push. Caught by
+        report_push_without_credentials (D12)."""
         return int(await deliver(push, {"Authorization": authorization}))
 
     return bug
 
 
 def pull_returns_reports_twice() -> Bug:
-    """`GET /sms/1/reports` returns a report again on the next call (reads are not consumed)."""
+    """`GET /sms/1/reports` returns a report again on the next call (reads are not consumed).
+    Caught by pull_reports_once (D13)."""
     seen: dict[str, bytes] = {}
 
     async def bug(request: CapturedRequest, forward: Forward) -> CapturedResponse:
@@ -288,7 +299,7 @@ def pull_returns_reports_twice() -> Bug:
 
 
 def logs_consumed_by_reading() -> Bug:
-    """`GET /sms/1/logs` forgets an entry once it was read."""
+    """`GET /sms/1/logs` forgets an entry once it was read. Caught by logs_not_consumed (D14)."""
     read: set[str] = set()
 
     async def bug(request: CapturedRequest, forward: Forward) -> CapturedResponse:
