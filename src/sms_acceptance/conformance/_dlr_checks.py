@@ -149,6 +149,8 @@ class PullCase:
     reads: tuple[tuple[str, int | None, Any], ...]
     """(URL path and query, status or None when no answer, parsed JSON body or None)."""
     profile: VendorProfile = field(default_factory=VendorProfile)
+    content_types: tuple[str | None, ...] = ()
+    """Each read's Content-Type, in the order of `reads`."""
 
 
 PushCheck = Callable[[ReportCase], Iterable[Outcome]]

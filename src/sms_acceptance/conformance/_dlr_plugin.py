@@ -267,7 +267,9 @@ def cases_of(
     return cases
 
 
-def _get(target: Target, path: str, query: Mapping[str, str]) -> tuple[str, int | None, Any]:
+def _get(
+    target: Target, path: str, query: Mapping[str, str], content_types: list[str | None]
+) -> tuple[str, int | None, Any]:
     """One GET to the target with the configured credential (reports and logs are not SMS)."""
     assert target.options.base_url is not None
     shown = f"{path}?{urlencode(query)}"
@@ -282,9 +284,12 @@ def _get(target: Target, path: str, query: Mapping[str, str]) -> tuple[str, int 
     try:
         with urllib.request.urlopen(request, timeout=target.options.request_timeout) as answer:
             status, body = answer.status, answer.read()
+            content_types.append(answer.headers.get("Content-Type"))
     except urllib.error.HTTPError as error:
         status, body = error.code, error.read()
+        content_types.append(error.headers.get("Content-Type"))
     except (urllib.error.URLError, OSError):
+        content_types.append(None)
         return shown, None, None
     try:
         return shown, status, json.loads(body)
@@ -308,9 +313,10 @@ def run_pull_cases(target: Target, timeout: float) -> tuple[dict[str, PullCase],
     message_id = next(iter(request.accepted))
     bulk_id = (request.answer or {}).get("bulkId")
     reads: list[tuple[str, int | None, Any]] = []
+    types: list[str | None] = []
     deadline = time.monotonic() + timeout
     while True:
-        read = _get(target, "/sms/1/reports", {"messageId": message_id})
+        read = _get(target, "/sms/1/reports", {"messageId": message_id}, types)
         reads.append(read)
         found = isinstance(read[2], dict) and any(
             isinstance(r, dict) and r.get("messageId") == message_id
@@ -320,14 +326,20 @@ def run_pull_cases(target: Target, timeout: float) -> tuple[dict[str, PullCase],
             break
         time.sleep(0.3)
     if found:
-        reads.append(_get(target, "/sms/1/reports", {"messageId": message_id}))
+        reads.append(_get(target, "/sms/1/reports", {"messageId": message_id}, types))
     # Pull reads before the report existed say nothing about D13: keep the one that found it on.
-    reads = reads[-2:] if found else reads[-1:]
-    logs = tuple(_get(target, "/sms/1/logs", {"messageId": message_id}) for _ in range(2))
+    kept = 2 if found else 1
+    reads, types = reads[-kept:], types[-kept:]
+    log_types: list[str | None] = []
+    logs = tuple(
+        _get(target, "/sms/1/logs", {"messageId": message_id}, log_types) for _ in range(2)
+    )
     profile = target.options.vendor_profile
     return {
-        "pull_reports_once": PullCase(message_id, bulk_id, text, tuple(reads), profile),
-        "logs_not_consumed": PullCase(message_id, bulk_id, text, logs, profile),
+        "pull_reports_once": PullCase(
+            message_id, bulk_id, text, tuple(reads), profile, tuple(types)
+        ),
+        "logs_not_consumed": PullCase(message_id, bulk_id, text, logs, profile, tuple(log_types)),
     }, None
 
 
@@ -467,7 +479,8 @@ def verify_pull_check(sms: Any, run: DeliveryReportRun, name: str) -> None:
             continue
         sms.recorder.exercised[name] += 1
         if isinstance(outcome, Failed):
-            path = case.reads[0][0] if case.reads else ""
+            path, status, body = case.reads[0] if case.reads else ("", None, None)
+            content_type = case.content_types[0] if case.content_types else None
             failures.append(
                 Failure(
                     check=name,
@@ -480,6 +493,15 @@ def verify_pull_check(sms: Any, run: DeliveryReportRun, name: str) -> None:
                         "headers": {"Authorization": "***"},
                         "body": "",
                         "body_truncated": False,
+                    },
+                    response=None
+                    if status is None
+                    else {
+                        "status": status,
+                        "headers": {"Content-Type": content_type or ""},
+                        "body": redact(json.dumps(body, ensure_ascii=False)[:4096]),
+                        "body_truncated": False,
+                        "elapsed_seconds": None,
                     },
                     curl='curl -sS -i -H "Authorization: $SMS_ACCEPTANCE_AUTHORIZATION" '
                     + shlex.quote(base + path),
