@@ -15,7 +15,9 @@ session (`delivery_report_run`), so the wait is the slowest report's, not the su
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shlex
 import time
 import urllib.error
 import urllib.request
@@ -29,9 +31,18 @@ import pytest
 from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 from sms_acceptance._report_status import is_final_status
 from sms_acceptance.conformance._auth_header import CONFIGURED
-from sms_acceptance.conformance._client import Target, encode_json
-from sms_acceptance.conformance._dlr_checks import PullCase, ReportCase, ReportRequest
+from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
+from sms_acceptance.conformance._check_registry import Declared, Failed
+from sms_acceptance.conformance._client import ConformanceClient, Target, encode_json
+from sms_acceptance.conformance._dlr_checks import (
+    PULL_CHECKS,
+    PUSH_CHECKS,
+    PullCase,
+    ReportCase,
+    ReportRequest,
+)
 from sms_acceptance.conformance._dlr_receiver import PushRecord, ReportReceiver
+from sms_acceptance.conformance._evidence import CheckFailed, ExchangeEvidence, Failure
 
 __all__ = ["DeliveryReportRun", "embedded_report_config"]
 
@@ -414,16 +425,9 @@ def _received(case: ReportCase, redact: Any) -> list[dict[str, Any]]:
     return shown
 
 
-def verify_push_check(sms: Any, run: DeliveryReportRun, name: str) -> None:
+def verify_push_check(sms: ConformanceClient, run: DeliveryReportRun, name: str) -> None:
     """Apply one push check to every case; raise its failures with the send's curl and what
     arrived; skip (one line, kept as the check's SKIP reason) when pushes cannot be checked."""
-    import dataclasses
-
-    from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
-    from sms_acceptance.conformance._check_registry import Declared, Failed
-    from sms_acceptance.conformance._dlr_checks import PUSH_CHECKS
-    from sms_acceptance.conformance._evidence import CheckFailed, ExchangeEvidence
-
     definition = CHECKS_BY_NAME[name]
     sms.require(name)
     if run.skip_reason is not None:
@@ -454,15 +458,8 @@ def verify_push_check(sms: Any, run: DeliveryReportRun, name: str) -> None:
         pytest.skip(reason)
 
 
-def verify_pull_check(sms: Any, run: DeliveryReportRun, name: str) -> None:
+def verify_pull_check(sms: ConformanceClient, run: DeliveryReportRun, name: str) -> None:
     """Apply one pull check (D13, D14) to its reads; raise its failures with a curl per read."""
-    import shlex
-
-    from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
-    from sms_acceptance.conformance._check_registry import Declared, Failed
-    from sms_acceptance.conformance._dlr_checks import PULL_CHECKS
-    from sms_acceptance.conformance._evidence import CheckFailed, Failure
-
     definition = CHECKS_BY_NAME[name]
     sms.require(name)
     case = run.pulls.get(name)
