@@ -167,3 +167,19 @@ def test_bad_sandbox_args_are_refused_with_one_line_and_exit_2(run_locust: RunLo
     run = run_locust("-t", "1s", "--sandbox-args", "--report-share sideways=0.5")
     assert run.returncode == 2
     assert "--sandbox-args" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_notify_url_option_sends_reports_through_the_given_address(
+    run_locust: RunLocust, free_port: int
+) -> None:
+    # What a tunnel does for a remote gateway: the URL given leads to where the receiver listens.
+    run = run_locust(
+        "NotifyTracking", "-u", "2", "-r", "2", "-t", "3s", "--dlr-grace", "5s",
+        "--dlr-receiver-listen", f"127.0.0.1:{free_port}",
+        "--dlr-notify-url", f"http://127.0.0.1:{free_port}/tunnel",
+        "--threshold", "dlr_missing<=0%",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    section = run.summary["delivery_reports"]
+    assert section["measured"] and section["accepted"] > 0 and section["missing"] == 0
