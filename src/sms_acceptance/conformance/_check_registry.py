@@ -295,7 +295,11 @@ class Check:
     level: Level
     description: str
     applies_to: tuple[Purpose, ...] = field(default=EVERY_REQUEST, repr=False)
-    function: CheckFunction | None = field(default=None, repr=False, compare=False)
+    # What judges: an `Exchanged` for send checks (`CheckFunction`); a delivery-report check
+    # (`_dlr_checks`, `applies_to=()`) takes its own case type and is never given an exchange.
+    function: Callable[..., Iterable[Outcome]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def runs_at(self, level: Literal["must", "should"]) -> bool:
         """`--level must` runs only MUST checks; the default runs everything."""

@@ -170,6 +170,7 @@ def _register(name: str, rules: tuple[str, ...], function: Callable[..., Any]) -
         level="SHOULD",  # every D rule is SHOULD (rules.md)
         description=" ".join(doc.split()),
         applies_to=(),
+        function=function,
     )
 
 
