@@ -54,9 +54,10 @@ class PushRecord:
 
     @property
     def token(self) -> str | None:
-        """The `/dlr/<token>` the push was sent to (None for another path)."""
+        """The `<token>` of the `…/dlr/<token>` the push was sent to (None for another path); a
+        tunnel in front of the receiver may keep a prefix of its own."""
         parts = self.path.split("?", 1)[0].strip("/").split("/")
-        return parts[1] if len(parts) == 2 and parts[0] == "dlr" else None
+        return parts[-1] if len(parts) >= 2 and parts[-2] == "dlr" else None
 
 
 def read_push(body: bytes, content_type: str) -> tuple[str | None, list[Any] | None, str | None]:
