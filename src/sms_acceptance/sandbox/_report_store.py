@@ -10,12 +10,12 @@ shows, rather than silently losing reports).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ._report_outcomes import INTERMEDIATE_STATUS, NO_ERROR, ReportOutcome
 
-__all__ = ["ReportFlags", "ReportStore", "TrackedMessage"]
+__all__ = ["MessageFacts", "ReportFlags", "ReportStore", "TrackedMessage"]
 
 # A message still waiting for its final status shows this one in the logs (the send answer's).
 _PENDING_STATUS = {
@@ -38,27 +38,56 @@ class ReportFlags:
 
 
 @dataclass(slots=True, eq=False)
+class MessageFacts:
+    """What every destination of one request message shares, kept once rather than per
+    destination (a 1000-destination request costs one of these)."""
+
+    bulk_id: str | None
+    sender: str | None
+    text: str
+    callback_data: str | None
+    notify_url: str | None  # None: no push (none asked for, or refused by the allow-list)
+    xml: bool
+    sent_at: float  # wall clock, seconds since the epoch
+    sent_text: str  # sent_at in the provider's form
+    price: dict[str, Any]
+
+
+@dataclass(slots=True, eq=False)
 class TrackedMessage:
     """One accepted destination on its way to a final status."""
 
     seq: int
     message_id: str
     to: str
-    bulk_id: str | None
-    sender: str | None
-    text: str
-    callback_data: str | None
     sms_count: int
-    notify_url: str | None  # None: no push (none asked for, or refused by the allow-list)
-    xml: bool
-    sent_at: float  # wall clock, seconds since the epoch
-    sent_text: str  # sent_at in the provider's form, shared by a request's destinations
+    facts: MessageFacts
+    planned: ReportOutcome  # the final status it will reach
     flags: int = 0
-    outcome: ReportOutcome | None = None
-    done_text: str | None = None  # when the final status was reached, the provider's form
+    outcome: ReportOutcome | None = None  # set when it is reached
+    done_text: str | None = None  # when, in the provider's form
     pulled: bool = False
     forgotten: bool = False
-    price: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def bulk_id(self) -> str | None:
+        return self.facts.bulk_id
+
+    @property
+    def sender(self) -> str | None:
+        return self.facts.sender
+
+    @property
+    def notify_url(self) -> str | None:
+        return self.facts.notify_url
+
+    @property
+    def xml(self) -> bool:
+        return self.facts.xml
+
+    @property
+    def sent_at(self) -> float:
+        return self.facts.sent_at
 
     def _time(self, text: str) -> str:
         if self.flags & ReportFlags.COLON_OFFSET:
@@ -71,12 +100,13 @@ class TrackedMessage:
         message_id = self.message_id
         if flags & ReportFlags.WRONG_MESSAGE_ID:
             message_id = f"{message_id}-WRONG"
+        facts = self.facts
         report: dict[str, Any] = {"messageId": message_id, "to": self.to}
-        if self.bulk_id is not None:
-            report["bulkId"] = self.bulk_id
-        if self.sender is not None:
-            report["from"] = self.sender
-        report["sentAt"] = self._time(self.sent_text)
+        if facts.bulk_id is not None:
+            report["bulkId"] = facts.bulk_id
+        if facts.sender is not None:
+            report["from"] = facts.sender
+        report["sentAt"] = self._time(facts.sent_text)
         if intermediate or self.outcome is None:
             status, error, done_text = INTERMEDIATE_STATUS, NO_ERROR, None
             if self.outcome is None and not intermediate:
@@ -86,9 +116,9 @@ class TrackedMessage:
         if done_text is not None:
             report["doneAt"] = self._time(done_text)
         report["smsCount"] = self.sms_count
-        if self.callback_data is not None and not flags & ReportFlags.WITHOUT_CALLBACK_DATA:
-            report["callbackData"] = self.callback_data
-        report["price"] = self.price
+        if facts.callback_data is not None and not flags & ReportFlags.WITHOUT_CALLBACK_DATA:
+            report["callbackData"] = facts.callback_data
+        report["price"] = facts.price
         report["status"] = status
         report["error"] = error
         return report
@@ -96,7 +126,7 @@ class TrackedMessage:
     def log_entry(self) -> dict[str, Any]:
         """The `/sms/1/logs` entry: the report fields as they stand now, plus `text` (D14)."""
         entry = self.report()
-        entry["text"] = self.text
+        entry["text"] = self.facts.text
         return entry
 
 
@@ -127,11 +157,13 @@ class ReportStore:
         """Final reports waiting for `GET /sms/1/reports`."""
         return len(self._unpulled)
 
-    def track(self, message: TrackedMessage) -> None:
-        """Remember a newly accepted message, forgetting the oldest beyond `max_reports`."""
-        self._messages[message.seq] = message
-        while len(self._messages) > self._max:
-            self._forget(next(iter(self._messages.values())))
+    def track_all(self, messages: list[TrackedMessage]) -> None:
+        """Remember newly accepted messages, forgetting the oldest beyond `max_reports`."""
+        remembered = self._messages
+        for message in messages:
+            remembered[message.seq] = message
+        while len(remembered) > self._max:
+            self._forget(next(iter(remembered.values())))
 
     def finalised(self, message: TrackedMessage) -> None:
         """A message reached its final status: its report becomes pullable once (D13)."""
