@@ -9,6 +9,7 @@ shows, rather than silently losing reports).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -140,13 +141,21 @@ class StoreCounters:
 
 
 class ReportStore:
-    """Every tracked message (for the logs) and the final reports not yet pulled (D13, D14)."""
+    """Every tracked message (for the logs) and the final reports not yet pulled (D13, D14).
+
+    Both are deques (blocks of 64 references): a store at its bound forgets at the front as fast
+    as it remembers at the back without ever reallocating one large array, which a dict of
+    100,000 entries does on every resize (measured: RSS grew in 10 MB steps with dicts). Pulled
+    and forgotten messages leave the pullable deque lazily, when they reach its front, or all
+    at once when it holds twice the bound.
+    """
 
     def __init__(self, max_reports: int, retention_seconds: float) -> None:
         self._max = max_reports
         self._retention = retention_seconds
-        self._messages: dict[int, TrackedMessage] = {}  # acceptance order
-        self._unpulled: dict[int, TrackedMessage] = {}  # finalisation order
+        self._messages: deque[TrackedMessage] = deque()  # acceptance order
+        self._pullable: deque[TrackedMessage] = deque()  # finalisation order, some taken
+        self._unpulled = 0
         self.counters = StoreCounters()
 
     def __len__(self) -> int:
@@ -155,57 +164,66 @@ class ReportStore:
     @property
     def unpulled(self) -> int:
         """Final reports waiting for `GET /sms/1/reports`."""
-        return len(self._unpulled)
+        return self._unpulled
 
     def track_all(self, messages: list[TrackedMessage]) -> None:
         """Remember newly accepted messages, forgetting the oldest beyond `max_reports`."""
         remembered = self._messages
-        for message in messages:
-            remembered[message.seq] = message
+        remembered.extend(messages)
         while len(remembered) > self._max:
-            self._forget(next(iter(remembered.values())))
+            self._forget(remembered.popleft())
 
     def finalised(self, message: TrackedMessage) -> None:
         """A message reached its final status: its report becomes pullable once (D13)."""
-        if not message.forgotten:
-            self._unpulled[message.seq] = message
+        if message.forgotten:
+            return
+        pullable = self._pullable
+        pullable.append(message)
+        self._unpulled += 1
+        while pullable and (pullable[0].pulled or pullable[0].forgotten):
+            pullable.popleft()
+        if len(pullable) > 2 * self._max:
+            self._pullable = deque(m for m in pullable if not (m.pulled or m.forgotten))
 
     def expire(self, now_wall: float) -> None:
         """Forget what was sent longer than the retention window ago."""
         horizon = now_wall - self._retention
-        while self._messages:
-            oldest = next(iter(self._messages.values()))
-            if oldest.sent_at >= horizon:
-                break
-            self._forget(oldest)
+        remembered = self._messages
+        while remembered and remembered[0].facts.sent_at < horizon:
+            self._forget(remembered.popleft())
 
     def _forget(self, message: TrackedMessage) -> None:
-        del self._messages[message.seq]
-        self._unpulled.pop(message.seq, None)
         message.forgotten = True
         if message.outcome is None:
             self.counters.forgotten_before_final += 1
         else:
             self.counters.forgotten_after_final += 1
+            if not message.pulled and not message.flags & ReportFlags.LOST:
+                self._unpulled -= 1
 
     def pull(self, limit: int, bulk_id: str | None, message_id: str | None) -> list[dict[str, Any]]:
         """Up to `limit` final reports not returned before, oldest first; returned ones are
         consumed (a filtered call consumes only what it returns: rules.md leaves it OPEN)."""
         taken: list[TrackedMessage] = []
-        for message in self._unpulled.values():
+        for message in self._pullable:
             if len(taken) >= limit:
                 break
-            if bulk_id is not None and message.bulk_id != bulk_id:
+            if message.pulled or message.forgotten:
+                continue
+            if bulk_id is not None and message.facts.bulk_id != bulk_id:
                 continue
             if message_id is not None and message.message_id != message_id:
                 continue
             taken.append(message)
         for message in taken:
-            del self._unpulled[message.seq]
             message.pulled = True
+        self._unpulled -= len(taken)
         self.counters.pulled += len(taken)
+        pullable = self._pullable
+        while pullable and (pullable[0].pulled or pullable[0].forgotten):
+            pullable.popleft()
         return [message.report() for message in taken]
 
     def newest_first(self) -> Iterator[TrackedMessage]:
         """Every remembered message, the most recently sent first (the logs' order)."""
-        return reversed(self._messages.values())
+        return reversed(self._messages)
