@@ -49,6 +49,7 @@ from benchmarks._output import (
 from benchmarks._payloads import SEED_REQUEST, encoded
 from benchmarks._processes import LOOPBACK, ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
+from benchmarks._window import session_cpu_seconds
 from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
 
 NAME = "reports"
@@ -141,13 +142,20 @@ def _throughput(
         _checked(run_wrk(url, request, headers, duration_s=2, connections=8), name)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     backlog_seconds: list[float] = []
+    cpu_per_request: dict[str, list[float]] = {name: [] for name in contenders}
 
     def sample(name: str) -> float:
+        # The sandbox's own CPU per request (its process session, from /proc) barely moves when
+        # other jobs take a core: where it and req/s disagree, the machine was busy.
+        cpu_before = session_cpu_seconds(contenders[name].pid)
         result = _checked(
             run_wrk(urls[name], request, headers, duration_s=duration, connections=connections),
             name,
         )
+        cpu = session_cpu_seconds(contenders[name].pid) - cpu_before
         record = result.as_dict()
+        record["cpu_us_per_request"] = round(cpu / result.requests * 1e6, 1)
+        cpu_per_request[name].append(record["cpu_us_per_request"])
         if name == "reports on":
             stats = _get_json(contenders[name].base_url + STATS_PATH, credential)
             per_second = result.requests_per_s * destinations
@@ -179,9 +187,16 @@ def _throughput(
         threshold=BACKLOG_LIMIT_S,
         comparison="<=",
     )
-    rows = [[name, *summary_cells(s)] for name, s in rps.items()]
-    print(format_table(["sandbox", "req/s median", "min", "max", "spread"], rows))
+    cpu = summarise_each(cpu_per_request)
+    cpu_ratio = ratios(cpu_per_request["reports off"], cpu_per_request["reports on"])
+    rows = [[name, *summary_cells(s), cpu[name].median] for name, s in rps.items()]
+    print(format_table(["sandbox", "req/s median", "min", "max", "spread", "CPU us/request"], rows))
     print("\n" + ratio_verdict("reports on/off", ratio, ratio_goal))
+    print(
+        f"CPU per request, off/on: {cpu_ratio.median:.2f}x (per-round "
+        f"{cpu_ratio.minimum:.2f}-{cpu_ratio.maximum:.2f}): the throughput ratio the sandbox's "
+        "own work allows when it has a core to itself"
+    )
     print(
         f"push backlog after each loaded sample: max {max(backlog_seconds):.3f} s of sends; "
         f"drained {drained['drain_s']} s after the load stopped "
@@ -198,6 +213,8 @@ def _throughput(
         "requests_per_s": {name: s.as_dict() for name, s in rps.items()},
         "wrk_runs": runs,
         "ratio_on_to_off": ratio.as_dict(),
+        "cpu_us_per_request": {name: c.as_dict() for name, c in cpu.items()},
+        "cpu_ratio_off_to_on": cpu_ratio.as_dict(),
         "after_the_load": drained,
     }
     return figures, [ratio_goal, backlog_goal]

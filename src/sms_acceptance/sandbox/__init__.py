@@ -11,12 +11,15 @@ from __future__ import annotations
 from ._app import create_app
 from ._config import FAULT_STATUSES, FaultConfig, LatencyDistribution, SandboxConfig
 from ._process import SandboxProcess
+from ._report_config import ReportConfig, ReportFaultConfig
 from ._serving import RunningSandbox, SandboxStartError, running_sandbox
 
 __all__ = [
     "FAULT_STATUSES",
     "FaultConfig",
     "LatencyDistribution",
+    "ReportConfig",
+    "ReportFaultConfig",
     "RunningSandbox",
     "SandboxConfig",
     "SandboxProcess",

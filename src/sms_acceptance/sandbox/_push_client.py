@@ -24,6 +24,8 @@ _USER_AGENT = "sms-acceptance-sandbox"
 _READ_SIZE = 65536
 # A receiver's answer body is read (so the connection can be reused) and dropped beyond this.
 _MAX_ANSWER_BYTES = 1024 * 1024
+# Origins with kept-alive connections at most (each notifyUrl port on loopback is one).
+_MAX_ORIGINS = 256
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,10 @@ class PushClient:
         protocol = connection.h11
         if protocol.our_state is h11.DONE and protocol.their_state is h11.DONE:
             protocol.start_next_cycle()
-            idle = self._idle.setdefault((target.scheme, target.host, target.port), [])
+            origin = (target.scheme, target.host, target.port)
+            if origin not in self._idle and len(self._idle) >= _MAX_ORIGINS:
+                self.close()  # origins come from requests: keep the pool bounded
+            idle = self._idle.setdefault(origin, [])
             if len(idle) < self._max_idle:
                 idle.append(connection)
                 return

@@ -149,19 +149,32 @@ class Pusher:
         """Whether anything is queued or being sent (the worker keeps ticking while it is)."""
         return bool(self._open) or bool(self._tasks)
 
-    def enqueue(self, message: TrackedMessage, now: float, *, intermediate: bool = False) -> None:
-        """Queue one report of `message` (which has a permitted `notify_url`)."""
-        assert message.notify_url is not None
-        key = (message.notify_url, message.xml, intermediate)
+    def enqueue(
+        self, messages: list[TrackedMessage], now: float, *, intermediate: bool = False
+    ) -> None:
+        """Queue one report of each of `messages`, which share a permitted `notify_url` (the
+        destinations of one request message)."""
+        if not messages:
+            return
+        first = messages[0]
+        assert first.notify_url is not None
+        key = (first.notify_url, first.xml, intermediate)
         opened = self._open.get(key)
         if opened is None:
             opened = (now, [])
             self._open[key] = opened
-        opened[1].append(message)
-        self.counters.queued += 1
-        if len(opened[1]) >= self._config.batch_size:
+        waiting = opened[1]
+        waiting.extend(messages)
+        self.counters.queued += len(messages)
+        size = self._config.batch_size
+        if len(waiting) >= size:
             del self._open[key]
-            self._dispatch(PushBatch(key[0], key[1], opened[1], intermediate=intermediate))
+            full = len(waiting) - len(waiting) % size
+            for start in range(0, full, size):
+                batch = waiting[start : start + size]
+                self._dispatch(PushBatch(key[0], key[1], batch, intermediate=intermediate))
+            if full < len(waiting):
+                self._open[key] = (now, waiting[full:])
 
     def flush_due(self, now: float) -> None:
         """Send every open batch whose first report has waited `batch_wait_ms`."""

@@ -24,6 +24,7 @@ from sms_acceptance._provider_time import format_provider_time
 
 from ._report_config import ReportConfig
 from ._report_outcomes import (
+    DELIVERED,
     EXPIRED,
     DelaySampler,
     ReportOutcome,
@@ -31,7 +32,7 @@ from ._report_outcomes import (
     outcome_from_shares,
 )
 from ._report_push import PushBatch, Pusher, PushPolicy
-from ._report_store import ReportFlags, ReportStore, TrackedMessage
+from ._report_store import MessageFacts, ReportFlags, ReportStore, TrackedMessage
 
 __all__ = ["ReportLifecycle"]
 
@@ -58,6 +59,10 @@ class ReportLifecycle:
             config.delay_distribution, config.delay_ms, config.delay_sigma, config.delay_cap_factor
         )
         self._faults = config.faults if config.faults.enabled else None
+        self._shares = config.undeliverable + config.expired + config.rejected > 0
+        self._fixed_delay = (
+            config.delay_ms / 1000.0 if config.delay_distribution == "fixed" else None
+        )
         self._price = {"pricePerMessage": config.price_per_message, "currency": config.currency}
         self._seq = itertools.count()
         self._heap: list[tuple[float, int, int, Any]] = []
@@ -81,77 +86,115 @@ class ReportLifecycle:
         sent_text = self._clock.text(wall)  # one string for every destination of the request
         index = 0
         for message in document["messages"]:
-            destinations = message["destinations"]
             first = index
-            index += len(destinations)
-            notify_url = message.get("notifyUrl")
-            if isinstance(notify_url, str) and notify_url:
-                if not self.policy.allows(notify_url):
-                    accepted = sum(e["status"]["groupId"] == 1 for e in entries[first:index])
-                    self.pusher.counters.reports_refused_by_policy += accepted
-                    notify_url = None
-            else:
-                notify_url = None
-            for entry in entries[first:index]:
-                if entry["status"]["groupId"] != 1:
-                    continue  # rejected at submission: no report (D1 covers accepted ones)
-                self._track(message, entry, bulk_id, notify_url, now, wall, sent_text)
+            index += len(message["destinations"])
+            accepted = [e for e in entries[first:index] if e["status"]["groupId"] == 1]
+            if accepted:  # rejected at submission: no report (D1 covers accepted ones)
+                self._track(message, accepted, bulk_id, now, wall, sent_text)
         self._ensure_worker()
 
     def _track(
         self,
         message: dict[str, Any],
-        entry: dict[str, Any],
+        accepted: list[dict[str, Any]],
         bulk_id: str | None,
-        notify_url: str | None,
         now: float,
         wall: float,
         sent_text: str,
     ) -> None:
-        config = self.config
-        draw = self._random.random
-        outcome_u, delay_u = draw(), draw()
-        to = entry["to"]
-        outcome: ReportOutcome = (
-            outcome_for_destination(to)
-            if config.mode == "by-destination"
-            else outcome_from_shares(config, outcome_u)
-        )
-        delay = self._delays.delay(delay_u)
-        validity = message.get("validityPeriod")
-        if isinstance(validity, int) and not isinstance(validity, bool) and validity > 0:
-            limit = min(validity, _MAX_VALIDITY_MINUTES) * 60.0 * config.time_scale
-            if delay > limit:
-                outcome, delay = EXPIRED, limit  # still pending when the validity ran out
-        flags = self._fault_flags() if self._faults is not None else 0
-        if flags & _LATE:
-            delay += self.config.faults.late_seconds
-            flags &= ~_LATE
+        notify_url = message.get("notifyUrl")
+        if not (isinstance(notify_url, str) and notify_url):
+            notify_url = None
+        elif not self.policy.allows(notify_url):
+            self.pusher.counters.reports_refused_by_policy += len(accepted)
+            notify_url = None
         callback_data = message.get("callbackData")
         sender = message.get("from")
         text = message.get("text")
-        tracked = TrackedMessage(
-            seq=next(self._seq),
-            message_id=entry["messageId"],
-            to=to,
+        facts = MessageFacts(
             bulk_id=bulk_id,
             sender=sender if isinstance(sender, str) else None,
             text=text if isinstance(text, str) else "",
             callback_data=callback_data if isinstance(callback_data, str) else None,
-            sms_count=entry["smsCount"],
             notify_url=notify_url,
             xml=_wants_xml(message.get("notifyContentType")),
             sent_at=wall,
             sent_text=sent_text,
-            flags=flags,
             price=self._price,
         )
-        self.store.track(tracked)
-        self.tracked += 1
+        validity = message.get("validityPeriod")
+        limit = None
+        if isinstance(validity, int) and not isinstance(validity, bool) and validity > 0:
+            limit = min(validity, _MAX_VALIDITY_MINUTES) * 60.0 * self.config.time_scale
+        seq = self._seq
         heap = self._heap
-        heapq.heappush(heap, (now + delay, tracked.seq, _FINAL, (tracked, outcome)))
-        if notify_url is not None and message.get("intermediateReport") is True:
-            heapq.heappush(heap, (now + delay / 2, tracked.seq, _INTERMEDIATE, tracked))
+        intermediate = notify_url is not None and message.get("intermediateReport") is True
+        if self._fixed_delay is not None and self._faults is None:
+            # The common case, kept lean: every destination is due at the same moment, so one
+            # heap entry holds them all, and only the outcome can differ between them.
+            delay, expired = self._fixed_delay, False
+            if limit is not None and delay > limit:
+                delay, expired = limit, True  # still pending when the validity ran out
+            outcome_of = self._outcome_of
+            group = [
+                TrackedMessage(
+                    next(seq),
+                    entry["messageId"],
+                    entry["to"],
+                    entry["smsCount"],
+                    facts,
+                    EXPIRED if expired else outcome_of(entry["to"]),
+                )
+                for entry in accepted
+            ]
+            self.store.track_all(group)
+            heapq.heappush(heap, (now + delay, group[0].seq, _FINAL, group))
+            if intermediate:
+                heapq.heappush(heap, (now + delay / 2, group[0].seq, _INTERMEDIATE, group))
+            self.tracked += len(accepted)
+            return
+        # Destinations due at the same moment share one heap entry.
+        due: dict[float, list[TrackedMessage]] = {}
+        for entry in accepted:
+            to = entry["to"]
+            outcome, delay, flags = self._plan(to, limit)
+            tracked = TrackedMessage(
+                next(seq), entry["messageId"], to, entry["smsCount"], facts, outcome, flags
+            )
+            due.setdefault(delay, []).append(tracked)
+        for group in due.values():
+            self.store.track_all(group)
+        self.tracked += len(accepted)
+        for delay, group in due.items():
+            heapq.heappush(heap, (now + delay, group[0].seq, _FINAL, group))
+            if intermediate:
+                heapq.heappush(heap, (now + delay / 2, group[0].seq, _INTERMEDIATE, group))
+
+    def _outcome_of(self, to: str) -> ReportOutcome:
+        """A destination's final status as the mode and shares say (draws only for shares)."""
+        if self.config.mode == "by-destination":
+            return outcome_for_destination(to)
+        if self._shares:
+            return outcome_from_shares(self.config, self._random.random())
+        return DELIVERED
+
+    def _plan(self, to: str, limit: float | None) -> tuple[ReportOutcome, float, int]:
+        """One destination's final status, delay and report faults (draws only what is
+        configured, in arrival order, so a seed fixes the whole sequence)."""
+        config = self.config
+        outcome = self._outcome_of(to)
+        delay = self._fixed_delay
+        if delay is None:
+            delay = self._delays.delay(self._random.random())
+        if limit is not None and delay > limit:
+            outcome, delay = EXPIRED, limit  # still pending when the validity ran out
+        flags = 0
+        if self._faults is not None:
+            flags = self._fault_flags()
+            if flags & _LATE:
+                delay += config.faults.late_seconds
+                flags &= ~_LATE
+        return outcome, delay, flags
 
     def _fault_flags(self) -> int:
         faults = self.config.faults
@@ -200,10 +243,10 @@ class ReportLifecycle:
                 while heap and heap[0][0] <= now:
                     _, _, kind, item = heapq.heappop(heap)
                     if kind == _FINAL:
-                        self._finalise(item[0], item[1], now, wall)
+                        self._finalise(item, now)
                     elif kind == _INTERMEDIATE:
-                        if not item.forgotten and item.outcome is None:
-                            pusher.enqueue(item, now, intermediate=True)
+                        pending = [m for m in item if not m.forgotten and m.outcome is None]
+                        pusher.enqueue(pending, now, intermediate=True)
                     else:
                         pusher.resend(item)
                 pusher.flush_due(now)
@@ -223,20 +266,24 @@ class ReportLifecycle:
             _log.exception("the delivery-report task stopped")
             raise
 
-    def _finalise(
-        self, message: TrackedMessage, outcome: ReportOutcome, now: float, wall: float
-    ) -> None:
-        if message.forgotten:
-            return
-        message.outcome = outcome
-        message.done_text = self._done_text if wall >= message.sent_at else message.sent_text
-        self.finals += 1
-        if message.flags & ReportFlags.LOST:
-            self.lost += 1
-            return
-        self.store.finalised(message)
-        if message.notify_url is not None:
-            self.pusher.enqueue(message, now)
+    def _finalise(self, group: list[TrackedMessage], now: float) -> None:
+        """Destinations of one request message reach their final status together."""
+        done_text = self._done_text
+        finalised = self.store.finalised
+        pushable = []
+        for message in group:
+            if message.forgotten:
+                continue
+            message.outcome = message.planned
+            message.done_text = done_text
+            self.finals += 1
+            if message.flags & ReportFlags.LOST:
+                self.lost += 1
+                continue
+            finalised(message)
+            pushable.append(message)
+        if pushable and group[0].notify_url is not None:
+            self.pusher.enqueue(pushable, now)
 
     def stats(self) -> dict[str, Any]:
         """Counters and current sizes: what was tracked, reported, pushed, dropped."""
