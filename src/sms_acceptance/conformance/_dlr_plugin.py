@@ -58,7 +58,7 @@ _GROUP = "sms-acceptance conformance"
 def embedded_report_config() -> Any:
     """The embedded sandbox's report settings: reports within a second, retries after 0.24 s
     (the provider's schedule x 0.002), so the D checks take seconds."""
-    from sms_acceptance.sandbox._report_config import ReportConfig
+    from sms_acceptance.sandbox import ReportConfig
 
     return ReportConfig(delay_ms=300.0, time_scale=0.002, batch_wait_ms=50.0)
 

@@ -84,7 +84,7 @@ def _sandbox_with(bug: Bug) -> ServerFactory:
 
 def _reporting(make_bug: Callable[[str], Bug]) -> ServerFactory:
     """The sandbox with reports scaled to seconds (retries 0.24 s apart), behind one bug."""
-    from sms_acceptance.sandbox._report_config import ReportConfig
+    from sms_acceptance.sandbox import ReportConfig
 
     @contextlib.contextmanager
     def serve(authorization: str) -> Iterator[str]:
