@@ -4,6 +4,7 @@ bounded memory; and the report configuration's one-line errors."""
 from __future__ import annotations
 
 import statistics
+import time
 
 import pytest
 
@@ -155,3 +156,16 @@ def test_ipv6_loopback_may_be_an_allowed_host() -> None:
         "::1",
         "dlr.example.com",
     )
+
+
+def test_memory_is_bounded_by_the_retention_window() -> None:
+    with sandbox_with_reports(retention_seconds=1.0, delay_ms=10) as sandbox:
+        send(sandbox, {"destinations": [{"to": "41793026727"}]})
+        wait_for_stat(sandbox, "finals", 1)
+        time.sleep(1.2)
+        pulled = get(sandbox, "/sms/1/reports").json()["results"]
+        logs = get(sandbox, "/sms/1/logs").json()["results"]
+        counters = stats(sandbox)
+    assert (pulled, logs) == ([], [])
+    assert counters["forgotten_after_final"] == 1
+    assert counters["remembered"] == 0

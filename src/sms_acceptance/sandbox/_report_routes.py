@@ -13,6 +13,7 @@ what the sandbox did without reading its logs. Same credential.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime
 from typing import Any
@@ -123,6 +124,7 @@ def report_routes(lifecycle: ReportLifecycle | None, credentials: CredentialChec
         limit = _limit(query)
         if lifecycle is None:
             return _results(request, [], REPORTS_XML_ROOT)
+        lifecycle.store.expire(time.time())  # the worker may be idle: apply the retention here
         found = lifecycle.store.pull(limit, query.get("bulkId"), query.get("messageId"))
         return _results(request, found, REPORTS_XML_ROOT)
 
@@ -132,6 +134,7 @@ def report_routes(lifecycle: ReportLifecycle | None, credentials: CredentialChec
         since, until = _moment(query, "sentSince"), _moment(query, "sentUntil")
         if lifecycle is None:
             return _results(request, [], LOGS_XML_ROOT)
+        lifecycle.store.expire(time.time())
         message_ids = set(query["messageId"].split(",")) if "messageId" in query else None
         bulk_id = query.get("bulkId")
         general_status = query.get("generalStatus")
