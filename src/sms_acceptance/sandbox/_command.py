@@ -19,6 +19,7 @@ from types import FrameType
 from sms_acceptance._redaction import Redactor
 
 from ._config import DEFAULT_ENDPOINT_PATH, FaultConfig, SandboxConfig
+from ._report_options import add_report_arguments, report_config_from_arguments
 from ._serving import RunningSandbox, SandboxStartError, bind_socket, serve_forever
 from ._tls import SandboxTls
 
@@ -124,6 +125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="require a client certificate issued by a CA in this PEM file (mutual TLS)",
     )
+    add_report_arguments(parser)
     parser.add_argument(
         "--log-level", choices=_LOG_LEVELS, default="warning", help="debug: one line per request"
     )
@@ -160,6 +162,7 @@ def config_from_arguments(args: argparse.Namespace) -> SandboxConfig:
         faults=faults,
         endpoint_path=args.endpoint_path,
         max_body_bytes=args.max_body_bytes,
+        reports=report_config_from_arguments(args),
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from ._report_config import ReportConfig
+
 __all__ = [
     "ACCEPTED_SCHEMES",
     "DEFAULT_ENDPOINT_PATH",
@@ -144,6 +146,8 @@ class SandboxConfig:
     endpoint_path: str = DEFAULT_ENDPOINT_PATH
     max_body_bytes: int = 4 * 1024 * 1024
     max_destinations: int = 1000
+    # Delivery reports (rules.md D1-D14): on by default, pushing only to loopback notifyUrls.
+    reports: ReportConfig = field(default_factory=ReportConfig)
 
     def __post_init__(self) -> None:
         values = self.accepted_authorizations
