@@ -12,6 +12,7 @@ outright (no billion-laughs expansion, no file or network access), whatever the 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, Final
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -24,6 +25,7 @@ from ._schema_store import bundled_schema
 __all__ = [
     "LOGS_XML_ROOT",
     "REPORTS_XML_ROOT",
+    "XML_REPLACEMENT_CHARACTER",
     "ReportXmlError",
     "results_from_xml",
     "results_to_xml",
@@ -42,12 +44,21 @@ class ReportXmlError(ValueError):
     """A body that is not the XML form of a results document; the message is one line."""
 
 
+# What XML 1.0 cannot carry at all, escaped or not (its `Char` production): C0 controls other
+# than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: What stands in for such a character in the XML form (a JSON push carries it unchanged).
+XML_REPLACEMENT_CHARACTER: Final = "\ufffd"
+
+
 def _leaf_xml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"  # JSON's spelling, not Python's
     if value is None:
         return ""
-    return str(value)
+    # A sender id or callbackData holding a control character would make the whole push
+    # ill-formed, so no report in it could be read: the character becomes U+FFFD instead.
+    return _NOT_XML_CHAR.sub(XML_REPLACEMENT_CHARACTER, str(value))
 
 
 def _fill(parent: Element, document: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from sms_acceptance._provider_time import (
 from sms_acceptance._report_xml import (
     LOGS_XML_ROOT,
     REPORTS_XML_ROOT,
+    XML_REPLACEMENT_CHARACTER,
     ReportXmlError,
     results_from_xml,
     results_to_xml,
@@ -171,6 +172,17 @@ def test_xml_form_round_trips_with_json_types_D9() -> None:
     assert (root, back) == (REPORTS_XML_ROOT, body)
     assert back["results"][0]["error"]["permanent"] is False
     assert back["results"][0]["smsCount"] == 1
+
+
+def test_xml_form_stays_well_formed_when_a_value_holds_a_control_character_D9() -> None:
+    # XML 1.0 cannot carry U+0007 even escaped; one such sender id must not make the whole push
+    # unreadable: the character becomes U+FFFD, tab and newline stay as they are.
+    body = _example_reports()
+    body["results"][0]["from"] = "Shop\x07"
+    body["results"][0]["callbackData"] = "a\tb\nc\x00d"
+    _, back = results_from_xml(results_to_xml(body))
+    assert back["results"][0]["from"] == "Shop" + XML_REPLACEMENT_CHARACTER
+    assert back["results"][0]["callbackData"] == f"a\tb\nc{XML_REPLACEMENT_CHARACTER}d"
 
 
 def test_xml_element_names_are_the_json_keys_nested_objects_nested_D9() -> None:
