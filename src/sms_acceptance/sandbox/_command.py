@@ -27,6 +27,8 @@ __all__ = ["AUTHORIZATION_ENV", "READY_PREFIX", "add_arguments", "run"]
 
 from sms_acceptance._reproduction import AUTHORIZATION_ENV
 
+from ._value_checks import number_argument
+
 # The start of the one line printed on stdout once the sandbox accepts requests.
 READY_PREFIX = "sms-acceptance sandbox listening on "
 _LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
@@ -56,13 +58,6 @@ def _port(text: str) -> int:
     return port
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `sandbox` subcommand's options."""
     parser.add_argument(
@@ -90,14 +85,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults = parser.add_argument_group("fault injection (all off by default)")
     faults.add_argument(
         "--latency-ms",
-        type=_number,
+        type=number_argument,
         default=0.0,
         help="added latency (the mean for a distribution)",
     )
     faults.add_argument(
         "--latency-distribution", choices=("fixed", "exponential", "lognormal"), default="fixed"
     )
-    faults.add_argument("--latency-sigma", type=_number, default=0.5, help="shape of the lognormal")
+    faults.add_argument(
+        "--latency-sigma", type=number_argument, default=0.5, help="shape of the lognormal"
+    )
     faults.add_argument(
         "--error-rate",
         type=_error_rate,
@@ -107,10 +104,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer FRACTION of requests with STATUS (429, 500, 502, 503, 504); repeatable",
     )
     faults.add_argument(
-        "--stall-rate", type=_number, default=0.0, help="fraction of requests that hang"
+        "--stall-rate", type=number_argument, default=0.0, help="fraction of requests that hang"
     )
     faults.add_argument(
-        "--stall-seconds", type=_number, default=0.0, help="how long a stalled request hangs"
+        "--stall-seconds",
+        type=number_argument,
+        default=0.0,
+        help="how long a stalled request hangs",
     )
     faults.add_argument(
         "--seed", type=int, default=None, help="makes the fault sequence reproducible"

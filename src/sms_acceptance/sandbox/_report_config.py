@@ -10,10 +10,11 @@ unless told), because a server that POSTs to any URL it is given is a request-fo
 from __future__ import annotations
 
 import ipaddress
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from ._value_checks import check_finite_at_least, check_fraction
 
 __all__ = ["DelayDistribution", "OutcomeMode", "ReportConfig", "ReportFaultConfig"]
 
@@ -22,21 +23,6 @@ _MODES: tuple[OutcomeMode, ...] = ("mix", "by-destination")
 # The send latency's distributions (`_config.LatencyDistribution`), for the report delay.
 DelayDistribution = Literal["fixed", "exponential", "lognormal"]
 _DISTRIBUTIONS: tuple[DelayDistribution, ...] = ("fixed", "exponential", "lognormal")
-
-
-def _finite_at_least(name: str, value: float, low: float) -> None:
-    if not (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value >= low
-    ):
-        raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
-
-
-def _fraction(name: str, value: float) -> None:
-    if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
 
 
 def _is_bare_host(host: object) -> bool:
@@ -80,8 +66,8 @@ class ReportFaultConfig:
             "without_callback_data",
             "colon_offset",
         ):
-            _fraction(f"the report fault fraction {name}", getattr(self, name))
-        _finite_at_least("late_seconds", self.late_seconds, 0.0)
+            check_fraction(f"the report fault fraction {name}", getattr(self, name))
+        check_finite_at_least("late_seconds", self.late_seconds, 0.0)
         if self.late > 0 and self.late_seconds == 0:
             raise ValueError("a late-report fraction needs late_seconds > 0")
 
@@ -150,28 +136,28 @@ class ReportConfig:
         if self.mode not in _MODES:
             raise ValueError(f"report mode must be one of {', '.join(_MODES)}, got {self.mode!r}")
         for name in ("undeliverable", "expired", "rejected"):
-            _fraction(f"the {name} share", getattr(self, name))
+            check_fraction(f"the {name} share", getattr(self, name))
         if self.undeliverable + self.expired + self.rejected > 1.0 + 1e-9:
             raise ValueError("the undeliverable, expired and rejected shares add up to more than 1")
-        _finite_at_least("delay_ms", self.delay_ms, 0.0)
+        check_finite_at_least("delay_ms", self.delay_ms, 0.0)
         if self.delay_distribution not in _DISTRIBUTIONS:
             raise ValueError(
                 f"report delay distribution must be one of {', '.join(_DISTRIBUTIONS)}, "
                 f"got {self.delay_distribution!r}"
             )
-        _finite_at_least("delay_sigma", self.delay_sigma, 0.0)
-        _finite_at_least("delay_cap_factor", self.delay_cap_factor, 1.0)
-        _finite_at_least("time_scale", self.time_scale, 0.0)
+        check_finite_at_least("delay_sigma", self.delay_sigma, 0.0)
+        check_finite_at_least("delay_cap_factor", self.delay_cap_factor, 1.0)
+        check_finite_at_least("time_scale", self.time_scale, 0.0)
         if self.time_scale == 0:
             raise ValueError("time_scale must be greater than 0")
         if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 100:
             raise ValueError(f"batch_size must be 1-100 (D2), got {self.batch_size!r}")
-        _finite_at_least("batch_wait_ms", self.batch_wait_ms, 0.0)
+        check_finite_at_least("batch_wait_ms", self.batch_wait_ms, 0.0)
         if not isinstance(self.max_concurrent_pushes, int) or self.max_concurrent_pushes < 1:
             raise ValueError(
                 f"max_concurrent_pushes must be at least 1, got {self.max_concurrent_pushes!r}"
             )
-        _finite_at_least("push_timeout_seconds", self.push_timeout_seconds, 0.001)
+        check_finite_at_least("push_timeout_seconds", self.push_timeout_seconds, 0.001)
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {self.max_retries!r}")
         hosts = tuple(self.allowed_push_hosts)
@@ -183,7 +169,7 @@ class ReportConfig:
         object.__setattr__(self, "allowed_push_hosts", tuple(h.strip().lower() for h in hosts))
         if not isinstance(self.max_reports, int) or self.max_reports < 1:
             raise ValueError(f"max_reports must be at least 1, got {self.max_reports!r}")
-        _finite_at_least("retention_seconds", self.retention_seconds, 1.0)
-        _finite_at_least("price_per_message", self.price_per_message, 0.0)
+        check_finite_at_least("retention_seconds", self.retention_seconds, 1.0)
+        check_finite_at_least("price_per_message", self.price_per_message, 0.0)
         if not self.currency.strip():
             raise ValueError("currency must not be empty")

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 
 from ._report_config import ReportConfig, ReportFaultConfig
+from ._value_checks import number_argument
 
 __all__ = ["add_report_arguments", "report_config_from_arguments"]
 
@@ -38,13 +39,6 @@ def _named_fraction(choices: tuple[str, ...]) -> Callable[[str], tuple[str, floa
             ) from None
 
     return parse
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
 def _count(text: str) -> int:
@@ -80,7 +74,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--report-delay-ms",
-        type=_number,
+        type=number_argument,
         default=1000.0,
         help="delay from acceptance to the final status (the mean for a distribution)",
     )
@@ -90,11 +84,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         default="fixed",
     )
     group.add_argument(
-        "--report-delay-sigma", type=_number, default=0.5, help="shape of the lognormal"
+        "--report-delay-sigma", type=number_argument, default=0.5, help="shape of the lognormal"
     )
     group.add_argument(
         "--report-time-scale",
-        type=_number,
+        type=number_argument,
         default=1.0,
         help="multiplies the provider's minutes: retries 1+n^2 min apart and validityPeriod "
         "(0.001: a minute is 60 ms)",
@@ -103,11 +97,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         "--report-max-retries", type=_count, default=5, help="retries after a 5xx or no answer"
     )
     group.add_argument(
-        "--report-push-timeout", type=_number, default=10.0, help="seconds a receiver gets"
+        "--report-push-timeout", type=number_argument, default=10.0, help="seconds a receiver gets"
     )
     group.add_argument(
         "--report-batch-wait-ms",
-        type=_number,
+        type=number_argument,
         default=100.0,
         help="how long a report waits for others to the same URL (batches of up to 100)",
     )
@@ -129,7 +123,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--report-retention-seconds",
-        type=_number,
+        type=number_argument,
         default=48 * 3600.0,
         help="how long a message is remembered after it was sent",
     )
@@ -145,7 +139,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"inject a report fault into FRACTION of reports: {', '.join(_FAULTS)}; repeatable",
     )
     group.add_argument(
-        "--report-late-seconds", type=_number, default=0.0, help="how late a late report is"
+        "--report-late-seconds", type=number_argument, default=0.0, help="how late a late report is"
     )
     group.add_argument(
         "--report-no-retry", action="store_true", help="fault: never resend a failed push"
