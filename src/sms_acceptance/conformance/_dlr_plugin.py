@@ -19,8 +19,6 @@ import dataclasses
 import json
 import shlex
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +32,7 @@ from sms_acceptance.conformance._auth_header import CONFIGURED
 from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
 from sms_acceptance.conformance._check_registry import Declared, Failed
 from sms_acceptance.conformance._client import ConformanceClient, Target
+from sms_acceptance.conformance._client_compat import send_raw
 from sms_acceptance.conformance._dlr_checks import (
     PULL_CHECKS,
     PUSH_CHECKS,
@@ -43,6 +42,7 @@ from sms_acceptance.conformance._dlr_checks import (
 )
 from sms_acceptance.conformance._dlr_receiver import PushRecord, ReportReceiver
 from sms_acceptance.conformance._evidence import CheckFailed, ExchangeEvidence, Failure
+from sms_acceptance.conformance._exchange import ReceivedResponse, SentRequest
 from sms_acceptance.generation import encode_json
 
 __all__ = ["DeliveryReportRun", "embedded_report_config"]
@@ -282,31 +282,41 @@ def cases_of(
 def _get(
     target: Target, path: str, query: Mapping[str, str], content_types: list[str | None]
 ) -> tuple[str, int | None, Any]:
-    """One GET to the target with the configured credential (reports and logs are not SMS)."""
+    """One GET to the target with the configured credential (reports and logs are not SMS).
+
+    Sent like every other request of the run: through its proxy and with its TLS settings, and
+    never following a redirect (a redirect would carry the credential to another origin)."""
     assert target.options.base_url is not None
     shown = f"{path}?{urlencode(query)}"
     url = target.options.base_url.rstrip("/") + shown
-    request = urllib.request.Request(
+    parts = urlsplit(url)
+    request_target = f"{parts.path}?{parts.query}"
+    authorization = target.options.authorization or ""
+    headers = (("Host", parts.netloc), ("Accept", "application/json"), ("Connection", "close"))
+    head = f"GET {request_target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers)
+    raw = (head + f"Authorization: {authorization}\r\n\r\n").encode("latin-1")
+    sent = SentRequest(
+        "GET",
         url,
-        headers={
-            "Authorization": target.options.authorization or "",
-            "Accept": "application/json",
-        },
+        (*headers, ("Authorization", CONFIGURED.shown(authorization))),
+        b"",
+        CONFIGURED,
     )
-    try:
-        with urllib.request.urlopen(request, timeout=target.options.request_timeout) as answer:
-            status, body = answer.status, answer.read()
-            content_types.append(answer.headers.get("Content-Type"))
-    except urllib.error.HTTPError as error:
-        status, body = error.code, error.read()
-        content_types.append(error.headers.get("Content-Type"))
-    except (urllib.error.URLError, OSError):
+    outcome = send_raw(
+        target.options.base_url,
+        raw,
+        shown=sent,
+        timeout=target.options.request_timeout,
+        network=target.options.network,
+    ).outcome
+    if not isinstance(outcome, ReceivedResponse):
         content_types.append(None)
         return shown, None, None
+    content_types.append(outcome.header("Content-Type"))
     try:
-        return shown, status, json.loads(body)
+        return shown, outcome.status, json.loads(outcome.body)
     except ValueError:
-        return shown, status, None
+        return shown, outcome.status, None
 
 
 def run_pull_cases(target: Target, timeout: float) -> tuple[dict[str, PullCase], str | None]:

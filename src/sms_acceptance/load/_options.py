@@ -47,6 +47,12 @@ KIT_OPTION_DESTS = frozenset(
         "client_cert",
         "client_key",
         "no_tls_verify",
+        # Delivery reports: where the receiver listens and what the embedded sandbox is given.
+        "dlr_notify_url",
+        "dlr_receiver_listen",
+        "dlr_grace",
+        "dlr_slow_after",
+        "sandbox_args",
     }
 )
 """Every option `add_load_options` adds: set on the command line only (the web UI may not)."""
