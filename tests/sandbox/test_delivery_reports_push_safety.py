@@ -121,3 +121,21 @@ def test_allowed_hosts_are_matched_by_exact_host_name() -> None:
     assert policy.allows("https://DLR.example.com:8443/x")
     assert not policy.allows("https://dlr.example.com.evil.invalid/x")
     assert not policy.allows("https://sub.dlr.example.com/x")
+
+
+def test_refused_hosts_beyond_the_first_three_go_to_the_debug_log_once_each(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A load test draws a new notifyUrl host for many requests: three warnings, one line saying
+    # the rest are logged at debug level, and every host still logged exactly once.
+    caplog.set_level(logging.DEBUG, logger="sms_acceptance.sandbox.reports")
+    policy = PushPolicy(())
+    for n in range(10):
+        assert not policy.allows(f"https://host{n}.example.invalid/dlr")
+        assert not policy.allows(f"https://host{n}.example.invalid/again")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 4
+    assert all(f"host{n}.example.invalid" in warnings[n] for n in range(3))
+    assert "more notifyUrl hosts" in warnings[3]
+    for n in range(10):
+        assert sum(f"host{n}.example.invalid " in r.getMessage() for r in caplog.records) == 1

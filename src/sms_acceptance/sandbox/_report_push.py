@@ -45,6 +45,10 @@ def retry_delay_minutes(retry: int) -> int:
     return 1 + retry * retry
 
 
+# How many refused notifyUrl hosts are logged as warnings before the rest go to the debug log.
+_HOSTS_WARNED = 3
+
+
 class PushPolicy:
     """Which `notifyUrl`s may be called: loopback, plus the hosts the user allowed."""
 
@@ -75,12 +79,22 @@ class PushPolicy:
         shown = host or "(no host)"
         if shown not in self._refused_hosts and len(self._refused_hosts) < 1000:
             self._refused_hosts.add(shown)
-            _log.warning(
+            # The first few hosts as warnings; after them one line says the rest go to the debug
+            # log, so generated traffic with a new host in every request (a load test) cannot
+            # bury the sandbox's other messages.
+            level = logging.WARNING if len(self._refused_hosts) <= _HOSTS_WARNED else logging.DEBUG
+            _log.log(
+                level,
                 "delivery reports for notifyUrl host %s are not pushed: the sandbox pushes "
                 "only to loopback http(s) URLs unless the host is allowed "
                 "(--report-push-allow-host)",
                 shown,
             )
+            if len(self._refused_hosts) == _HOSTS_WARNED + 1:
+                _log.warning(
+                    "delivery reports for more notifyUrl hosts are not pushed either: each is "
+                    "logged once at debug level and counted (GET /sandbox/reports/stats)"
+                )
         return False
 
 
