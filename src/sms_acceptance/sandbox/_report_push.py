@@ -27,9 +27,9 @@ from urllib.parse import urlsplit
 
 from sms_acceptance._report_xml import results_to_xml
 
+from ._json_codec import dump_json
 from ._push_client import PushClient
 from ._report_config import ReportConfig
-from ._report_json import json_results
 from ._report_store import ReportFlags, TrackedMessage, reports_of
 
 __all__ = ["PushBatch", "PushCounters", "PushPolicy", "Pusher", "retry_delay_minutes"]
@@ -107,11 +107,8 @@ class PushBatch:
 
     def encoded(self) -> bytes:
         if not self.body:
-            if self.xml:
-                results = {"results": reports_of(self.messages, intermediate=self.intermediate)}
-                self.body = results_to_xml(results)
-            else:
-                self.body = json_results(self.messages, intermediate=self.intermediate)
+            results = {"results": reports_of(self.messages, intermediate=self.intermediate)}
+            self.body = results_to_xml(results) if self.xml else dump_json(results)
         return self.body
 
 
