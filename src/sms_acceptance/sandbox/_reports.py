@@ -42,6 +42,10 @@ _log = logging.getLogger("sms_acceptance.sandbox.reports")
 
 # The worker's longest sleep while something is due or queued: the granularity of due times.
 _TICK_SECONDS = 0.01
+# Its shortest: under load something falls due every fraction of a millisecond, and waking for
+# each (a timer, a task step, a pass over the queues) cost more than the reports themselves;
+# a report is at most this late, and everything due by then is handled in one pass.
+_COALESCE_SECONDS = 0.005
 # provider-facts §6: validityPeriod is in minutes, at most 48 hours.
 _MAX_VALIDITY_MINUTES = 2880
 
@@ -287,8 +291,10 @@ class ReportLifecycle:
                 self.store.expire(time.time())
                 first = self._first_due()
                 if first is not None or pusher.busy:
-                    wait = min(_TICK_SECONDS, first - now) if first is not None else _TICK_SECONDS
-                    await asyncio.sleep(max(wait, 0.0))
+                    wait = _TICK_SECONDS
+                    if first is not None:
+                        wait = min(wait, max(first - now, _COALESCE_SECONDS))
+                    await asyncio.sleep(wait)
                 else:
                     self._idle = True
                     wake.clear()
