@@ -30,7 +30,7 @@ from sms_acceptance._report_xml import results_to_xml
 from ._json_codec import dump_json
 from ._push_client import PushClient
 from ._report_config import ReportConfig
-from ._report_store import ReportFlags, TrackedMessage
+from ._report_store import ReportFlags, TrackedMessage, reports_of
 
 __all__ = ["PushBatch", "PushCounters", "PushPolicy", "Pusher", "retry_delay_minutes"]
 
@@ -121,7 +121,7 @@ class PushBatch:
 
     def encoded(self) -> bytes:
         if not self.body:
-            results = {"results": [m.report(intermediate=self.intermediate) for m in self.messages]}
+            results = {"results": reports_of(self.messages, intermediate=self.intermediate)}
             self.body = results_to_xml(results) if self.xml else dump_json(results)
         return self.body
 

@@ -4,8 +4,9 @@ The send path only records what it accepted (`on_accepted`: a few microseconds a
 awaiting, no I/O); one background task of the event loop does the rest: at each message's due
 time it sets the final status, makes the report pullable once (D13) and queues it for its
 `notifyUrl` (D1, D2); it sends batches whose wait is over and resends those whose retry time came
-(D11). Due times live in one heap, so a million scheduled reports cost a million small entries and
-no timers. The task starts with the first accepted message (the sandbox runs without ASGI lifespan
+(D11). Due times live in one heap, or, with a fixed delay, in two first-in first-out lanes
+(due in acceptance order), so a million scheduled reports cost a million small entries and no
+timers. The task starts with the first accepted message (the sandbox runs without ASGI lifespan
 events) and ends with the event loop.
 """
 
@@ -17,6 +18,7 @@ import itertools
 import logging
 import random
 import time
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +42,10 @@ _log = logging.getLogger("sms_acceptance.sandbox.reports")
 
 # The worker's longest sleep while something is due or queued: the granularity of due times.
 _TICK_SECONDS = 0.01
+# Its shortest: under load something falls due every fraction of a millisecond, and waking for
+# each (a timer, a task step, a pass over the queues) cost more than the reports themselves;
+# a report is at most this late, and everything due by then is handled in one pass.
+_COALESCE_SECONDS = 0.005
 # provider-facts §6: validityPeriod is in minutes, at most 48 hours.
 _MAX_VALIDITY_MINUTES = 2880
 
@@ -66,6 +72,12 @@ class ReportLifecycle:
         self._price = {"pricePerMessage": config.price_per_message, "currency": config.currency}
         self._seq = itertools.count()
         self._heap: list[tuple[float, int, int, Any]] = []
+        self._final_lane: deque[tuple[float, int, int, Any]] = deque()
+        self._intermediate_lane: deque[tuple[float, int, int, Any]] = deque()
+        # The outcome every destination gets when nothing is drawn or looked up (the default).
+        self._same_outcome = (
+            DELIVERED if config.mode != "by-destination" and not self._shares else None
+        )
         self._worker: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self._idle = False
@@ -112,63 +124,88 @@ class ReportLifecycle:
         sender = message.get("from")
         text = message.get("text")
         facts = MessageFacts(
-            bulk_id=bulk_id,
-            sender=sender if isinstance(sender, str) else None,
-            text=text if isinstance(text, str) else "",
-            callback_data=callback_data if isinstance(callback_data, str) else None,
-            notify_url=notify_url,
-            xml=_wants_xml(message.get("notifyContentType")),
-            sent_at=wall,
-            sent_text=sent_text,
-            price=self._price,
+            bulk_id,
+            sender if isinstance(sender, str) else None,
+            text if isinstance(text, str) else "",
+            callback_data if isinstance(callback_data, str) else None,
+            notify_url,
+            _wants_xml(message.get("notifyContentType")),
+            wall,
+            sent_text,
+            self._price,
         )
         validity = message.get("validityPeriod")
         limit = None
         if isinstance(validity, int) and not isinstance(validity, bool) and validity > 0:
             limit = min(validity, _MAX_VALIDITY_MINUTES) * 60.0 * self.config.time_scale
-        seq = self._seq
-        heap = self._heap
         intermediate = notify_url is not None and message.get("intermediateReport") is True
+        self.tracked += len(accepted)
         if self._fixed_delay is not None and self._faults is None:
             # The common case, kept lean: every destination is due at the same moment, so one
-            # heap entry holds them all, and only the outcome can differ between them.
-            delay, expired = self._fixed_delay, False
+            # entry holds them all, and only the outcome can differ between them.
+            delay = self._fixed_delay
             if limit is not None and delay > limit:
-                delay, expired = limit, True  # still pending when the validity ran out
-            outcome_of = self._outcome_of
-            group = [
-                TrackedMessage(
-                    next(seq),
-                    entry["messageId"],
-                    entry["to"],
-                    entry["smsCount"],
-                    facts,
-                    EXPIRED if expired else outcome_of(entry["to"]),
-                )
-                for entry in accepted
-            ]
+                # Still pending when the validity ran out; due earlier than its neighbours.
+                group = [TrackedMessage(e["messageId"], e["to"], e["smsCount"], facts, EXPIRED)
+                         for e in accepted]  # fmt: skip
+                self.store.track_all(group)
+                self._schedule(now, limit, group, intermediate, in_order=False)
+                return
+            same = self._same_outcome
+            if same is not None:
+                group = [TrackedMessage(e["messageId"], e["to"], e["smsCount"], facts, same)
+                         for e in accepted]  # fmt: skip
+            else:
+                outcome_of = self._outcome_of
+                group = [
+                    TrackedMessage(
+                        e["messageId"], e["to"], e["smsCount"], facts, outcome_of(e["to"])
+                    )
+                    for e in accepted
+                ]
             self.store.track_all(group)
-            heapq.heappush(heap, (now + delay, group[0].seq, _FINAL, group))
-            if intermediate:
-                heapq.heappush(heap, (now + delay / 2, group[0].seq, _INTERMEDIATE, group))
-            self.tracked += len(accepted)
+            self._schedule(now, delay, group, intermediate, in_order=True)
             return
-        # Destinations due at the same moment share one heap entry.
+        # Destinations due at the same moment share one entry.
         due: dict[float, list[TrackedMessage]] = {}
         for entry in accepted:
             to = entry["to"]
             outcome, delay, flags = self._plan(to, limit)
             tracked = TrackedMessage(
-                next(seq), entry["messageId"], to, entry["smsCount"], facts, outcome, flags
+                entry["messageId"], to, entry["smsCount"], facts, outcome, flags
             )
             due.setdefault(delay, []).append(tracked)
         for group in due.values():
             self.store.track_all(group)
-        self.tracked += len(accepted)
         for delay, group in due.items():
-            heapq.heappush(heap, (now + delay, group[0].seq, _FINAL, group))
+            self._schedule(now, delay, group, intermediate, in_order=False)
+
+    def _schedule(
+        self,
+        now: float,
+        delay: float,
+        group: list[TrackedMessage],
+        intermediate: bool,
+        *,
+        in_order: bool,
+    ) -> None:
+        """Schedule a group's final status (and its intermediate report half-way, D10).
+
+        With a fixed delay, groups fall due in the order they were accepted: those go to two
+        first-in first-out lanes, appended and taken at the front in constant time; anything
+        else (drawn delays, a validity that ran out, faults) goes to the heap. The worker takes
+        the earliest entry of the three: the same order one heap of everything would give."""
+        seq = next(self._seq)
+        final = (now + delay, seq, _FINAL, group)
+        halfway = (now + delay / 2, seq, _INTERMEDIATE, group)
+        if in_order:
+            self._final_lane.append(final)
             if intermediate:
-                heapq.heappush(heap, (now + delay / 2, group[0].seq, _INTERMEDIATE, group))
+                self._intermediate_lane.append(halfway)
+        else:
+            heapq.heappush(self._heap, final)
+            if intermediate:
+                heapq.heappush(self._heap, halfway)
 
     def _outcome_of(self, to: str) -> ReportOutcome:
         """A destination's final status as the mode and shares say (draws only for shares)."""
@@ -232,16 +269,16 @@ class ReportLifecycle:
     async def _run(self) -> None:
         assert self._wake is not None
         wake = self._wake
-        heap = self._heap
         pusher = self.pusher
         try:
             while True:
                 now = time.monotonic()
-                if heap and heap[0][0] <= now:
+                entry = self._take_due(now)
+                if entry is not None:
                     wall = time.time()  # one doneAt for every message finalised in this tick
                     self._done_text = self._clock.text(wall)
-                while heap and heap[0][0] <= now:
-                    _, _, kind, item = heapq.heappop(heap)
+                while entry is not None:
+                    _, _, kind, item = entry
                     if kind == _FINAL:
                         self._finalise(item, now)
                     elif kind == _INTERMEDIATE:
@@ -249,11 +286,15 @@ class ReportLifecycle:
                         pusher.enqueue(pending, now, intermediate=True)
                     else:
                         pusher.resend(item)
+                    entry = self._take_due(now)
                 pusher.flush_due(now)
                 self.store.expire(time.time())
-                if heap or pusher.busy:
-                    wait = min(_TICK_SECONDS, heap[0][0] - now) if heap else _TICK_SECONDS
-                    await asyncio.sleep(max(wait, 0.0))
+                first = self._first_due()
+                if first is not None or pusher.busy:
+                    wait = _TICK_SECONDS
+                    if first is not None:
+                        wait = min(wait, max(first - now, _COALESCE_SECONDS))
+                    await asyncio.sleep(wait)
                 else:
                     self._idle = True
                     wake.clear()
@@ -265,6 +306,26 @@ class ReportLifecycle:
         except Exception:  # a bug must not silently stop every report: say so, loudly
             _log.exception("the delivery-report task stopped")
             raise
+
+    def _take_due(self, now: float) -> tuple[float, int, int, Any] | None:
+        """The earliest entry of the heap and the two lanes if it is due by `now`, taken out."""
+        heap, finals, halfways = self._heap, self._final_lane, self._intermediate_lane
+        best = heap[0] if heap else None
+        source = 0
+        if finals and (best is None or finals[0] < best):
+            best, source = finals[0], 1
+        if halfways and (best is None or halfways[0] < best):
+            best, source = halfways[0], 2
+        if best is None or best[0] > now:
+            return None
+        if source == 0:
+            return heapq.heappop(heap)
+        return finals.popleft() if source == 1 else halfways.popleft()
+
+    def _first_due(self) -> float | None:
+        """When the earliest scheduled entry falls due, if any."""
+        dues = [q[0][0] for q in (self._heap, self._final_lane, self._intermediate_lane) if q]
+        return min(dues) if dues else None
 
     def _finalise(self, group: list[TrackedMessage], now: float) -> None:
         """Destinations of one request message reach their final status together."""
@@ -292,7 +353,7 @@ class ReportLifecycle:
             "tracked": self.tracked,
             "finals": self.finals,
             "lost": self.lost,
-            "scheduled": len(self._heap),
+            "scheduled": len(self._heap) + len(self._final_lane) + len(self._intermediate_lane),
             "remembered": len(store),
             "unpulled": store.unpulled,
             **vars(store.counters),
