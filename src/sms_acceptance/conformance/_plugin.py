@@ -50,6 +50,7 @@ from sms_acceptance.conformance._options import (
     add_options,
     read_options,
 )
+from sms_acceptance.conformance._prefetch import Prefetch, record_and_fetch
 from sms_acceptance.conformance._report_html import write_html_report
 from sms_acceptance.conformance._report_junit import write_junit_report
 from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
@@ -294,6 +295,8 @@ class ConformancePlugin:
             authorization=self.options.authorization,
             request_timeout=self.options.request_timeout,
             network=self.options.network,
+            concurrency=self.options.sending.for_target(self.options.base_url),
+            rate_limit=self.options.sending.rate_limit,
         )
         self._stack.callback(exchanger.close)
         if not _is_worker(self.config):
@@ -336,6 +339,37 @@ class ConformancePlugin:
             f"seed {self.seed}, reports in {options.report_dir}",
             _network_line(options),
         ]
+
+    # -- concurrency ---------------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+        """A Hypothesis test with the `sms` fixture: its requests fetched together before it runs
+        for real (`_prefetch.py`), unless `--concurrency 1`."""
+        from hypothesis import is_hypothesis_test
+
+        client = pyfuncitem.funcargs.get("sms")
+        target = self._target
+        if (
+            not isinstance(client, ConformanceClient)
+            or target is None
+            or target.exchanger.concurrency < 2
+            or not is_hypothesis_test(pyfuncitem.obj)
+        ):
+            return (yield)
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        client.prefetch = Prefetch()
+        try:
+            record_and_fetch(
+                lambda: pyfuncitem.obj(**arguments),
+                client.prefetch,
+                target.exchanger,
+                target.guard,
+                self.options.endpoint_url,
+            )
+            return (yield)
+        finally:
+            client.prefetch = None
 
     # -- tallies -------------------------------------------------------------------------------
 

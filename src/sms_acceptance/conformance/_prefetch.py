@@ -1,0 +1,110 @@
+"""Concurrency without changing a verdict: a Hypothesis test's requests fetched together, first.
+
+A Hypothesis test sends one request per example, one after the other: against a gateway 100 ms away
+that is the whole run's time. Its requests do not depend on the answers, only on the seed (the body
+draws, builds and sends; whether an example is kept (`assume`) depends on the drawn data alone), so
+the plugin runs such a test in three steps:
+
+1. **Record.** The test function runs once with the client recording instead of sending: every
+   `verify_*` notes its request (`PlannedRequest`) and returns, so every example passes and
+   Hypothesis, seeded by the run's seed, draws exactly the examples a sequential run would draw
+   up to its first failure.
+2. **Fetch.** The recorded requests go through the live-traffic guard in order (a refusal stops
+   the fetch there, as it would stop the test) and then to the server together, at most
+   `--concurrency` in flight (`HttpExchanger.send_many`).
+3. **Judge.** The test function runs again, for real: each `verify_*` takes the fetched exchange for
+   the same bytes (`take`, first in first out) instead of sending, and the same checks judge it in
+   the same order. So the tallies, failures, evidence and Hypothesis's own report are those of a
+   sequential run. A request that was not fetched (a shrunk example, the replay of a failing one,
+   anything the record pass did not foresee) is sent there and then, as in a sequential run.
+
+The one difference: examples after a test's first failure were fetched though a sequential run
+would have stopped before them; their answers are not judged. Against a live gateway they still
+count against `--max-messages` (the guard admitted them), which is why a remote target's default
+concurrency is low.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
+from sms_acceptance.conformance._auth_header import AuthHeader
+from sms_acceptance.conformance._exchange import Exchange, HttpExchanger, OutgoingRequest
+
+__all__ = ["PlannedRequest", "Prefetch", "record_and_fetch"]
+
+_Key = tuple[bytes, AuthHeader, str]
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """A request a test means to send, and the destinations the live-traffic guard counts."""
+
+    body: bytes
+    auth: AuthHeader
+    content_type: str
+    destinations: tuple[str, ...]
+
+    @property
+    def key(self) -> _Key:
+        return (self.body, self.auth, self.content_type)
+
+
+@dataclass
+class Prefetch:
+    """One test's recorded requests and, once fetched, their exchanges waiting to be judged."""
+
+    recording: bool = True
+    planned: list[PlannedRequest] = field(default_factory=list)
+    _ready: dict[_Key, deque[Exchange]] = field(default_factory=dict)
+    fetched: int = 0
+    taken: int = 0
+
+    def record(self, request: PlannedRequest) -> None:
+        self.planned.append(request)
+
+    def fetch(self, exchanger: HttpExchanger, guard: LiveTrafficGuard, url: str) -> None:
+        """Admit the recorded requests in order (stopping at the first refusal), send the
+        admitted ones together, and hold their exchanges for `take`."""
+        admitted: list[PlannedRequest] = []
+        for request in self.planned:
+            try:
+                guard.admit(url, list(request.destinations))
+            except LiveTrafficRefused:
+                break  # the judging pass meets the same refusal at this request, and skips
+            admitted.append(request)
+        exchanges = exchanger.send_many(
+            [OutgoingRequest(r.body, r.auth, r.content_type) for r in admitted]
+        )
+        for request, exchange in zip(admitted, exchanges, strict=True):
+            self._ready.setdefault(request.key, deque()).append(exchange)
+        self.recording = False
+        self.fetched = len(exchanges)
+
+    def take(self, request: PlannedRequest) -> Exchange | None:
+        """The fetched exchange for these exact bytes, oldest first; None when there is none."""
+        waiting = self._ready.get(request.key)
+        if not waiting:
+            return None
+        self.taken += 1
+        return waiting.popleft()
+
+
+def record_and_fetch(
+    run_test: Callable[[], object],
+    prefetch: Prefetch,
+    exchanger: HttpExchanger,
+    guard: LiveTrafficGuard,
+    url: str,
+) -> None:
+    """Steps 1 and 2: run the test recording (whatever it raises, the judging pass raises again,
+    for real), then fetch what it recorded. The caller then runs the test to judge (step 3)."""
+    with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
+        run_test()
+    prefetch.fetch(exchanger, guard, url)
