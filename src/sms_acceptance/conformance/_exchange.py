@@ -367,15 +367,19 @@ class HttpExchanger:
         self._count_timeouts([outcome])
         return Exchange(request=request, outcome=outcome)
 
-    def send_many(self, requests: Sequence[OutgoingRequest]) -> list[Exchange]:
+    def send_many(self, requests: Sequence[OutgoingRequest]) -> list[Exchange | None]:
         """POST every request, up to `concurrency` at a time; the exchanges in `requests`' order.
-        Never raises for anything the server does."""
+        Once the target is `unresponsive` no further request starts (None in its place): a
+        hanging server must not cost a timeout per request. Never raises for what the server
+        does."""
         prepared = [self._prepare(r.body, r.auth, r.content_type, None) for r in requests]
         outcomes = self._call(
             self._send_all([(h, r.body) for (_, h), r in zip(prepared, requests, strict=True)])
         )
-        self._count_timeouts(outcomes)
-        return [Exchange(request=p[0], outcome=o) for p, o in zip(prepared, outcomes, strict=True)]
+        return [
+            None if o is None else Exchange(request=p[0], outcome=o)
+            for p, o in zip(prepared, outcomes, strict=True)
+        ]
 
     def _count_timeouts(self, outcomes: Sequence[ReceivedResponse | TransportFailure]) -> None:
         with self._lock:
@@ -419,13 +423,20 @@ class HttpExchanger:
 
     async def _send_all(
         self, batch: Sequence[tuple[dict[str, str], bytes]]
-    ) -> list[ReceivedResponse | TransportFailure]:
-        """Every request of `batch`, at most `concurrency` in flight."""
+    ) -> list[ReceivedResponse | TransportFailure | None]:
+        """Every request of `batch`, at most `concurrency` in flight (None: not started, the
+        target had become unresponsive)."""
         slots = asyncio.Semaphore(self.concurrency)
 
-        async def one(headers: dict[str, str], body: bytes) -> ReceivedResponse | TransportFailure:
+        async def one(
+            headers: dict[str, str], body: bytes
+        ) -> ReceivedResponse | TransportFailure | None:
             async with slots:
-                return await self._send_paced(headers, body)
+                if self.unresponsive:
+                    return None
+                outcome = await self._send_paced(headers, body)
+                self._count_timeouts([outcome])
+                return outcome
 
         return list(await asyncio.gather(*(one(h, b) for h, b in batch)))
 

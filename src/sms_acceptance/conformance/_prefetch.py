@@ -83,9 +83,14 @@ class Prefetch:
             [OutgoingRequest(r.body, r.auth, r.content_type) for r in admitted]
         )
         for request, exchange in zip(admitted, exchanges, strict=True):
+            if exchange is None:
+                # Not sent: the target stopped answering. Give the budget back; the judging
+                # pass sends it itself if the run goes on.
+                guard.release(url, len(request.destinations))
+                continue
             self._ready.setdefault(request.key, deque()).append(exchange)
+            self.fetched += 1
         self.recording = False
-        self.fetched = len(exchanges)
 
     def take(self, request: PlannedRequest) -> Exchange | None:
         """The fetched exchange for these exact bytes, oldest first; None when there is none."""
