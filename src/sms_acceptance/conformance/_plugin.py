@@ -338,6 +338,13 @@ class ConformancePlugin:
             f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
             f"seed {self.seed}, reports in {options.report_dir}",
             _network_line(options),
+            f"  sending: at most {options.sending.for_target(options.base_url)} request(s) in "
+            f"flight (--concurrency), "
+            + (
+                f"at most {options.sending.rate_limit:g}/s (--rate-limit)"
+                if options.sending.rate_limit
+                else "no rate limit"
+            ),
         ]
 
     # -- concurrency ---------------------------------------------------------------------------
@@ -447,6 +454,10 @@ class ConformancePlugin:
                 "network": options.network.describe(
                     options.endpoint_url if options.base_url else None
                 ),
+                "sending": {
+                    "concurrency": options.sending.for_target(options.base_url),
+                    "rate_limit_per_second": options.sending.rate_limit,
+                },
             },
             "hypothesis": {
                 "profile": self.config.getoption("hypothesis_profile"),
