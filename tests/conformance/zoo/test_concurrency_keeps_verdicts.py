@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from .._suite_runner import SuiteRun
-from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS, Credentials
+from ._catalogue import BROKEN_SERVERS, CORRECT_SERVERS, BrokenServer, CorrectServer, Credentials
 from ._suite_run import run_suite
 
 pytestmark = pytest.mark.slow
 
 # Both Hypothesis tests (generated valid requests, every mutation) plus the fixed requests.
 _SELECT = ("conformance/test_positive.py", "conformance/test_negative.py")
-_SERVERS = {
+_SERVERS: dict[str, BrokenServer | CorrectServer] = {
     **{s.name: s for s in BROKEN_SERVERS},
     **{f"correct-{s.name}": s for s in CORRECT_SERVERS},
 }
