@@ -50,7 +50,12 @@ from sms_acceptance.conformance._options import (
     add_options,
     read_options,
 )
-from sms_acceptance.conformance._prefetch import Prefetch, record_and_fetch
+from sms_acceptance.conformance._prefetch import (
+    AheadTest,
+    Prefetch,
+    fetch_ahead,
+    record_and_fetch,
+)
 from sms_acceptance.conformance._report_html import write_html_report
 from sms_acceptance.conformance._report_junit import write_junit_report
 from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
@@ -202,6 +207,7 @@ class ConformancePlugin:
         self.live_sent = 0  # controller: destinations sent to a live target, all workers
         self._live_reported = 0  # this process: already attached to a report
         self._diagnosis: list[str] = []
+        self._ahead: dict[str, Prefetch] = {}  # loopback runs: each test's requests, fetched
 
     # -- the target ----------------------------------------------------------------------------
 
@@ -349,17 +355,69 @@ class ConformancePlugin:
 
     # -- concurrency ---------------------------------------------------------------------------
 
+    def _ahead_test(self, item: pytest.Item) -> AheadTest | None:
+        """`item` as a test whose requests can be recorded ahead: it takes `sms` and its
+        parameters, nothing else."""
+        if not isinstance(item, pytest.Function):
+            return None
+        names = tuple(item._fixtureinfo.argnames)
+        params = getattr(item, "callspec", None)
+        given = {} if params is None else dict(params.params)
+        if "sms" not in names or any(n != "sms" and n not in given for n in names):
+            return None
+        function = item.obj
+
+        def run(client: object) -> object:
+            return function(**{n: client if n == "sms" else given[n] for n in names})
+
+        return AheadTest(item.nodeid, run)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """A loopback target, in one process: every test's requests recorded, then fetched
+        together, before the first test runs (`_prefetch.py`). Against any other target each
+        Hypothesis test fetches its own (`pytest_pyfunc_call`): nothing is sent for a test that
+        a stopped run (`-x`, Ctrl-C) never reaches."""
+        target = self._target
+        if (
+            target is None
+            or session.config.option.collectonly
+            or _is_worker(self.config)
+            or self.config.getoption("dist", "no") != "no"
+            or self.options.live
+            or target.exchanger.concurrency < 2
+        ):
+            return
+        tests = [test for item in session.items if (test := self._ahead_test(item)) is not None]
+        level = self.options.level
+
+        def make_client(nodeid: str) -> ConformanceClient:
+            return ConformanceClient(target, CheckRecorder(level=level), nodeid)
+
+        self._ahead = fetch_ahead(
+            tests, make_client, target.exchanger, target.guard, self.options.endpoint_url
+        )
+
     @pytest.hookimpl(wrapper=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, object, object]:
-        """A Hypothesis test with the `sms` fixture: its requests fetched together before it runs
-        for real (`_prefetch.py`), unless `--concurrency 1`."""
+        """A test fetched ahead (`pytest_runtestloop`) judges what was fetched for it; another
+        Hypothesis test with the `sms` fixture has its requests fetched together before it runs
+        for real (`_prefetch.py`); unless `--concurrency 1`."""
         from hypothesis import is_hypothesis_test
 
         client = pyfuncitem.funcargs.get("sms")
+        if not isinstance(client, ConformanceClient):
+            return (yield)
+        ahead = self._ahead.pop(pyfuncitem.nodeid, None)
+        if ahead is not None:
+            client.prefetch = ahead
+            try:
+                return (yield)
+            finally:
+                client.prefetch = None
         target = self._target
         if (
-            not isinstance(client, ConformanceClient)
-            or target is None
+            target is None
             or target.exchanger.concurrency < 2
             or not is_hypothesis_test(pyfuncitem.obj)
         ):

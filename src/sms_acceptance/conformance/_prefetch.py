@@ -37,7 +37,7 @@ from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance.conformance._auth_header import AuthHeader
 from sms_acceptance.conformance._exchange import Exchange, HttpExchanger, OutgoingRequest
 
-__all__ = ["PlannedRequest", "Prefetch", "record_and_fetch"]
+__all__ = ["AheadTest", "PlannedRequest", "Prefetch", "fetch_ahead", "record_and_fetch"]
 
 _Key = tuple[bytes, AuthHeader, str]
 
@@ -88,9 +88,13 @@ class Prefetch:
                 # pass sends it itself if the run goes on.
                 guard.release(url, len(request.destinations))
                 continue
-            self._ready.setdefault(request.key, deque()).append(exchange)
-            self.fetched += 1
+            self.hold(request, exchange)
         self.recording = False
+
+    def hold(self, request: PlannedRequest, exchange: Exchange) -> None:
+        """Keep `exchange`, fetched for `request`, for the judging pass."""
+        self._ready.setdefault(request.key, deque()).append(exchange)
+        self.fetched += 1
 
     def take(self, request: PlannedRequest) -> Exchange | None:
         """The fetched exchange for these exact bytes, oldest first; None when there is none."""
@@ -113,3 +117,51 @@ def record_and_fetch(
     with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
         run_test()
     prefetch.fetch(exchanger, guard, url)
+
+
+@dataclass(frozen=True)
+class AheadTest:
+    """A test whose requests can be recorded before its turn: its arguments are the `sms`
+    client and its parameters only (no other fixture to set up)."""
+
+    nodeid: str
+    run: Callable[[object], object]  # called with the recording client
+
+
+def fetch_ahead(
+    tests: list[AheadTest],
+    make_client: Callable[[str], object],
+    exchanger: HttpExchanger,
+    guard: LiveTrafficGuard,
+    url: str,
+) -> dict[str, Prefetch]:
+    """Step 1 for every test of a loopback run, then one fetch of all their requests together:
+    each test's `Prefetch` by node id, for its judging pass. Tests are admitted in run order."""
+    prefetches: dict[str, Prefetch] = {}
+    for test in tests:
+        client = make_client(test.nodeid)
+        prefetch = Prefetch()
+        client.prefetch = prefetch  # type: ignore[attr-defined]
+        with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
+            test.run(client)
+        prefetches[test.nodeid] = prefetch
+    owners: list[Prefetch] = []
+    batch: list[PlannedRequest] = []
+    for prefetch in prefetches.values():
+        for request in prefetch.planned:
+            try:
+                guard.admit(url, list(request.destinations))
+            except LiveTrafficRefused:
+                break
+            owners.append(prefetch)
+            batch.append(request)
+        prefetch.recording = False
+    exchanges = exchanger.send_many(
+        [OutgoingRequest(r.body, r.auth, r.content_type) for r in batch]
+    )
+    for owner, request, exchange in zip(owners, batch, exchanges, strict=True):
+        if exchange is None:
+            guard.release(url, len(request.destinations))
+            continue
+        owner.hold(request, exchange)
+    return prefetches
