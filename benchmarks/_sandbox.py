@@ -12,6 +12,7 @@ import secrets
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks._output import BenchmarkError
@@ -26,8 +27,10 @@ def bench_credential() -> str:
     return f"App bench-{secrets.token_hex(12)}"
 
 
-def sandbox_process(temp: Path, credential: str, *, name: str = "sandbox") -> ServerProcess:
-    """The sandbox CLI on a free loopback port (start it with `with`)."""
+def sandbox_process(
+    temp: Path, credential: str, *, name: str = "sandbox", options: Sequence[str] = ()
+) -> ServerProcess:
+    """The sandbox CLI on a free loopback port with `options` added (start it with `with`)."""
     try:
         import sms_acceptance.sandbox  # noqa: F401  (only to fail early, in one line)
     except ImportError as error:
@@ -43,6 +46,7 @@ def sandbox_process(temp: Path, credential: str, *, name: str = "sandbox") -> Se
         str(port),
         "--log-level",
         "warning",
+        *options,
     ]
     env = {**os.environ, AUTHORIZATION_ENV: credential}
     return ServerProcess(argv, port=port, what=name, log_path=temp / f"{name}.log", env=env)

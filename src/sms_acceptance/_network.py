@@ -47,6 +47,8 @@ __all__ = [
     "Route",
     "TlsSettings",
     "curl_network_words",
+    "load_ca_certificates",
+    "load_certificate",
     "no_proxy_matches",
     "open_connection",
     "parse_proxy_url",
@@ -219,6 +221,42 @@ def _ssl_reason(error: BaseException) -> str:
     return " ".join(str(reason).split()).lower().replace("_", " ")
 
 
+def load_certificate(
+    context: ssl.SSLContext,
+    certfile: str,
+    keyfile: str | None,
+    *,
+    cert_option: str,
+    key_option: str,
+) -> None:
+    """Load a PEM certificate (and key) into `context`; a missing file, an unusable one or an
+    encrypted key (no passphrase prompt: a CI job would hang) is a one-line `NetworkConfigError`.
+    The suite's client certificate and the sandbox's server certificate both load through here."""
+    _readable(certfile, cert_option)
+    if keyfile is not None:
+        _readable(keyfile, key_option)
+    try:
+        context.load_cert_chain(certfile, keyfile, password=_no_passphrase)
+    except (ssl.SSLError, OSError) as error:
+        files = certfile + (f" and {keyfile}" if keyfile else "")
+        raise NetworkConfigError(
+            f"{cert_option} {files}: not a usable PEM certificate and unencrypted key "
+            f"({_ssl_reason(error)})"
+        ) from None
+
+
+def load_ca_certificates(context: ssl.SSLContext, path: str, *, option: str) -> None:
+    """Trust the CA certificates of the PEM bundle `path` in `context`, or a one-line
+    `NetworkConfigError`."""
+    _readable(path, option)
+    try:
+        context.load_verify_locations(path)
+    except (ssl.SSLError, OSError) as error:
+        raise NetworkConfigError(
+            f"{option} {path!r}: not a PEM bundle of CA certificates ({_ssl_reason(error)})"
+        ) from None
+
+
 @dataclass(frozen=True)
 class TlsSettings:
     """What a client does about TLS: verify (default) against a CA bundle, present a certificate.
@@ -256,17 +294,13 @@ class TlsSettings:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         if self.client_cert is not None:
-            _readable(self.client_cert, "--client-cert")
-            if self.client_key is not None:
-                _readable(self.client_key, "--client-key")
-            try:
-                context.load_cert_chain(self.client_cert, self.client_key, password=_no_passphrase)
-            except (ssl.SSLError, OSError) as error:
-                files = self.client_cert + (f" and {self.client_key}" if self.client_key else "")
-                raise NetworkConfigError(
-                    f"--client-cert {files}: not a usable PEM certificate and unencrypted key "
-                    f"({_ssl_reason(error)})"
-                ) from None
+            load_certificate(
+                context,
+                self.client_cert,
+                self.client_key,
+                cert_option="--client-cert",
+                key_option="--client-key",
+            )
         context.set_alpn_protocols(["http/1.1"])
         return context
 

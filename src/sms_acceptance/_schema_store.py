@@ -17,7 +17,19 @@ from urllib.parse import urldefrag, urljoin
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SchemaName = Literal["request", "response", "status", "error"]
+SchemaName = Literal[
+    "request",
+    "response",
+    "status",
+    "error",
+    # Delivery reports (rules.md D1-D14, provider-facts §11).
+    "provider-date-time",
+    "report-error",
+    "report",
+    "reports",
+    "log",
+    "logs",
+]
 SCHEMA_NAMES: tuple[SchemaName, ...] = get_args(SchemaName)
 
 #: Bumped whenever a schema changes in a way a report reader should know about.

@@ -22,6 +22,7 @@ SCRIPTS = (
     "bench_conformance.py",
     "bench_http_client.py",
     "bench_remote.py",
+    "bench_reports.py",
 )
 
 
@@ -60,3 +61,26 @@ def test_validation_benchmark_writes_samples_medians_and_goals(
         assert len(result["microseconds_per_response"]["fast"]["samples"]) == 1
         assert result["goal"]["comparison"] == "<="
     assert isinstance(report["all_goals_hold"], bool)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("nginx_and_wrk")
+def test_reports_benchmark_writes_the_ratio_the_backlog_and_the_memory_samples(
+    run_script: RunScript, tmp_path: Path
+) -> None:
+    done = run_script(
+        "bench_reports.py",
+        *("--quick", "--rounds", "1", "--duration", "1", "--memory-requests", "200"),
+        *("--report-dir", str(tmp_path)),
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "reports.json").read_text())
+    assert set(report["requests_per_s"]) == {"reports on", "reports off"}
+    assert report["after_the_load"]["drained"] is True
+    assert report["after_the_load"]["every_final_report_pushed"] is True
+    assert report["after_the_load"]["receiver"]["reports"] > 0
+    on_run = report["wrk_runs"]["reports on"][0]
+    assert {"push_backlog", "push_backlog_s", "cpu_us_per_request"} <= set(on_run)
+    memory = json.loads((tmp_path / "reports_memory.json").read_text())
+    assert memory["memory"]["samples"][-1]["remembered"] > 0

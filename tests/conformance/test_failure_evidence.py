@@ -73,6 +73,9 @@ def broken_run(broken_url: str, tmp_path_factory: pytest.TempPathFactory) -> Sui
         return run_suite(
             "--base-url", broken_url, "--hypothesis-profile", "quick",
             "--junitxml", str(report_dir / "pytest-junit.xml"),  # pytest's own, checked too
+            # The middleware rewrites send answers only; its reports would keep the sandbox's
+            # bulkId (D3), which no real server does: the report tests are left out.
+            "--ignore=conformance/test_delivery_reports.py",
             report_dir=report_dir, authorization=SECRET,
         )  # fmt: skip
 

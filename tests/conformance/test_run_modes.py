@@ -28,7 +28,10 @@ def test_xdist_workers_merge_into_one_complete_summary(
     summary = run.summary
     assert summary["verdict"] == "PASS"
     assert [c["name"] for c in summary["checks"]] == [c.name for c in CHECKS]
-    assert all(c["exercised"] > 0 and c["verdict"] == "PASS" for c in summary["checks"])
+    # D11 needs the server's retry schedule: known for the embedded sandbox or declared in a
+    # vendor profile, neither of which holds for a --base-url target, so it is SKIP here.
+    judged = [c for c in summary["checks"] if c["name"] != "report_retried_after_5xx"]
+    assert all(c["exercised"] > 0 and c["verdict"] == "PASS" for c in judged)
     # Every test of the suite reported back to the controller, not one worker's share.
     assert summary["tests"]["passed"] + summary["tests"]["skipped"] >= 80
 

@@ -91,4 +91,5 @@ def test_create_app_is_a_plain_asgi_app_for_any_server() -> None:
     app = create_app(CONFIG)
     assert callable(app)
     paths = [route.path for route in app.routes]  # type: ignore[attr-defined]
-    assert paths == ["/sms/1/text/advanced", "/sms/2/text/advanced"]
+    assert {"/sms/1/text/advanced", "/sms/2/text/advanced"} <= set(paths)
+    assert {"/sms/1/reports", "/sms/1/logs"} <= set(paths)  # delivery reports, D13/D14

@@ -57,7 +57,12 @@ _CONSTRAINTS = frozenset(
         "format",
     }
 )
-_KNOWN_RULES = {f"R{i}" for i in range(1, 14)} | {f"S{i}" for i in range(1, 14)} | {"E1", "OPEN"}
+_KNOWN_RULES = (
+    {f"R{i}" for i in range(1, 14)}
+    | {f"S{i}" for i in range(1, 14)}
+    | {f"D{i}" for i in range(1, 15)}
+    | {"E1", "OPEN"}
+)
 
 
 def _subschemas(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -168,7 +173,7 @@ def test_every_source_names_the_seed_provider_facts_or_rules(name: SchemaName) -
 def test_every_rule_id_is_a_rule_of_rules_md(name: SchemaName) -> None:
     if not RULES_PATH.is_file():
         pytest.fail(f"rules.md is missing: {RULES_PATH.resolve()}", pytrace=False)
-    defined = set(re.findall(r"^\| ([RSE][0-9]+) \|", RULES_PATH.read_text(), re.MULTILINE))
+    defined = set(re.findall(r"^\| ([RSED][0-9]+) \|", RULES_PATH.read_text(), re.MULTILINE))
     used = set(_x_annotations(load_schema(name), "x-rule")) - {"OPEN"}
     assert used
     assert used <= defined

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from sms_acceptance.conformance import _checks  # noqa: F401  (registers the checks)
+from sms_acceptance.conformance import (
+    _checks,  # noqa: F401  (registers the checks)
+    _dlr_checks,  # noqa: F401  (registers the D checks)
+)
 from sms_acceptance.conformance._check_registry import REGISTRY, Check, Family, Level
 
 __all__ = ["CHECKS", "CHECKS_BY_NAME", "FAMILIES", "Check", "Family", "Level"]
@@ -24,6 +27,7 @@ FAMILIES: tuple[Family, ...] = (
     "segmentation",
     "negative",
     "auth",
+    "delivery_reports",
 )
 
 CHECKS: tuple[Check, ...] = tuple(REGISTRY.values())

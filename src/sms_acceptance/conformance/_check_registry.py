@@ -55,7 +55,9 @@ __all__ = [
 ]
 
 Level = Literal["MUST", "SHOULD"]
-Family = Literal["protocol", "positive", "response", "segmentation", "negative", "auth"]
+Family = Literal[
+    "protocol", "positive", "response", "segmentation", "negative", "auth", "delivery_reports"
+]
 
 # Why a request was sent. A valid request is one of six kinds, because six checks judge whether
 # it was accepted (R10 the seed, R11 a sendAt form, R12 a long validityPeriod, R13 a bulk or any
@@ -308,7 +310,11 @@ class Check:
     level: Level
     description: str
     applies_to: tuple[Purpose, ...] = field(default=EVERY_REQUEST, repr=False)
-    function: CheckFunction | None = field(default=None, repr=False, compare=False)
+    # What judges: an `Exchanged` for send checks (`CheckFunction`); a delivery-report check
+    # (`_dlr_checks`, `applies_to=()`) takes its own case type and is never given an exchange.
+    function: Callable[..., Iterable[Outcome]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def runs_at(self, level: Literal["must", "should"]) -> bool:
         """`--level must` runs only MUST checks; the default runs everything."""

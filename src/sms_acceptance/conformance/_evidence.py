@@ -45,6 +45,8 @@ class Failure:
     hypothesis_seed: int | None = None
     reproduce: str | None = None
     reproduce_note: str | None = None
+    received: list[dict[str, Any]] | None = None
+    """Delivery-report checks: what arrived at the suite's receiver (redacted), beside the send."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

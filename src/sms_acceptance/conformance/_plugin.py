@@ -218,12 +218,15 @@ class ConformancePlugin:
         return self._target
 
     def _start_sandbox(self) -> None:
+        from sms_acceptance.conformance._dlr_plugin import embedded_report_config
         from sms_acceptance.sandbox import SandboxConfig, SandboxStartError, running_sandbox
 
         authorization = self.options.authorization or f"App {secrets.token_hex(24)}"
         try:
             config = SandboxConfig(
-                authorization=authorization, endpoint_path=self.options.endpoint_path
+                authorization=authorization,
+                endpoint_path=self.options.endpoint_path,
+                reports=embedded_report_config(),
             )
             sandbox = self._stack.enter_context(running_sandbox(config))
         except (SandboxStartError, ValueError) as error:
@@ -454,6 +457,7 @@ class ConformancePlugin:
         tally = CheckTally(
             exercised=dict(recorder.exercised),
             declared=dict(recorder.declared),
+            skipped=dict(recorder.skipped),
             blocked={name: dict(reasons) for name, reasons in recorder.blocked.items()},
             answers=dict(recorder.answers),
             bodies=dict(recorder.bodies),

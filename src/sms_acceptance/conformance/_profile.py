@@ -57,6 +57,12 @@ class VendorProfile:
     notes: Mapping[str, str] = field(default_factory=dict)
     # `[clients] require = [...]`: Infobip clients the vendor promises work (K1-K5).
     required_clients: tuple[str, ...] = ()
+    # Delivery reports (D): no pull (D13, D14), no XML (D9), a retry schedule (D11: seconds to
+    # the first retry), a bound for the final report (D1: seconds after the send).
+    reports_pull: bool | None = None
+    reports_xml: bool | None = None
+    report_retry_seconds: int | None = None
+    report_delay_seconds: int | None = None
 
     def accepted_status(self, group_id: int, status_id: int) -> str | None:
         """The declaration covering this status, as text, or None."""
@@ -97,6 +103,29 @@ class VendorProfile:
                     self.notes.get("sms_count", ""),
                 )
             )
+        for key, value, rules, checks in (
+            (
+                "reports_pull",
+                self.reports_pull,
+                ("D13", "D14"),
+                ("pull_reports_once", "logs_not_consumed"),
+            ),
+            ("reports_xml", self.reports_xml, ("D9",), ("report_xml_form",)),
+            (
+                "report_retry_seconds",
+                self.report_retry_seconds,
+                ("D11",),
+                ("report_retried_after_5xx",),
+            ),
+            (
+                "report_delay_seconds",
+                self.report_delay_seconds,
+                ("D1",),
+                ("report_delivered_once",),
+            ),
+        ):
+            if value is not None:  # reports_pull/reports_xml are only ever False here
+                found.append(Deviation(key, value, rules, checks, self.notes.get(key, "")))
         for status in self.accepted_statuses:
             found.append(
                 Deviation(
@@ -158,8 +187,16 @@ def load_profile(path: Path) -> VendorProfile:
         path,
         "[deviations]",
         deviations,
-        {"max_destinations", "extra_auth_schemes", "sms_count", "accepted_statuses", "notes"},
+        {
+            "max_destinations",
+            "extra_auth_schemes",
+            "sms_count",
+            "accepted_statuses",
+            "notes",
+            *_REPORT_KEYS,
+        },
     )
+    reports = _report_deviations(path, deviations)
     max_destinations = deviations.get("max_destinations")
     if max_destinations is not None:
         max_destinations = _int(path, "deviations.max_destinations", max_destinations, 1)
@@ -206,4 +243,23 @@ def load_profile(path: Path) -> VendorProfile:
         accepted_statuses=tuple(accepted),
         notes=dict(notes),
         required_clients=tuple(required),
+        **reports,
     )
+
+
+_REPORT_KEYS = ("reports_pull", "reports_xml", "report_retry_seconds", "report_delay_seconds")
+
+
+def _report_deviations(path: Path, deviations: Mapping[str, Any]) -> dict[str, Any]:
+    """The delivery-report deviations: `reports_pull`/`reports_xml` may only be false (true is no
+    deviation); the two durations are whole seconds >= 1."""
+    found: dict[str, Any] = {}
+    for key in ("reports_pull", "reports_xml"):
+        if key in deviations:
+            if deviations[key] is not False:
+                raise _fail(path, f"deviations.{key} may only be false, got {deviations[key]!r}")
+            found[key] = False
+    for key in ("report_retry_seconds", "report_delay_seconds"):
+        if key in deviations:
+            found[key] = _int(path, f"deviations.{key}", deviations[key], 1)
+    return found

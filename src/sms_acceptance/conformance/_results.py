@@ -39,6 +39,7 @@ class CheckTally:
     blocked: dict[str, dict[str, int]] = field(default_factory=dict)  # check -> reason -> count
     answers: dict[str, int] = field(default_factory=dict)  # `answer_signature` -> count
     bodies: dict[str, int] = field(default_factory=dict)  # "STATUS DIGEST" -> count
+    skipped: dict[str, str] = field(default_factory=dict)  # check -> why it could not apply
 
     def to_json(self) -> str:
         return json.dumps(
@@ -46,6 +47,7 @@ class CheckTally:
                 "exercised": self.exercised,
                 "declared": self.declared,
                 "failures": self.failures,
+                "skipped": self.skipped,
                 "blocked": self.blocked,
                 "answers": self.answers,
                 "bodies": self.bodies,
@@ -62,6 +64,7 @@ class CheckTally:
             data.get("blocked", {}),
             data.get("answers", {}),
             data.get("bodies", {}),
+            data.get("skipped", {}),
         )
 
 
@@ -75,6 +78,7 @@ class RunResults:
     failure_totals: Counter[str] = field(default_factory=Counter)
     tests: Counter[str] = field(default_factory=Counter)
     clients: list[dict[str, Any]] = field(default_factory=list)  # K1-K5 rows
+    skipped: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, Counter[str]] = field(default_factory=dict)
     answers: Counter[str] = field(default_factory=Counter)
     bodies: Counter[str] = field(default_factory=Counter)
@@ -82,6 +86,7 @@ class RunResults:
     def add(self, tally: CheckTally) -> None:
         self.exercised.update(tally.exercised)
         self.declared.update(tally.declared)
+        self.skipped.update(tally.skipped)
         for name, reasons in tally.blocked.items():
             self.blocked.setdefault(name, Counter()).update(reasons)
         self.answers.update(tally.answers)
@@ -127,7 +132,7 @@ class RunResults:
             )
         else:
             verdict = "SKIP"
-            skip_reason = (
+            skip_reason = self.skipped.get(check.name) or (
                 "not selected in this run" if check.name in deselected else "never applicable"
             )
         return {

@@ -42,6 +42,8 @@ class CheckRecorder:
     level: Literal["must", "should"]
     exercised: Counter[str] = field(default_factory=Counter)
     declared: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Checks the test could not apply, with the one-line reason (shown as the SKIP reason)."""
     # check -> reason -> how often it applied but could not judge (`Blocked`)
     blocked: dict[str, Counter[str]] = field(default_factory=dict)
     # what came back, for the run's diagnosis: "404 text/plain" -> count, and the same for

@@ -107,6 +107,34 @@ def spectrum_svg(summary: dict[str, Any]) -> str:
     return _finish(figure, axes, "Percentile spectrum", "percentile", "latency (ms)", grid="both")
 
 
+def report_latency_svg(summary: dict[str, Any]) -> str:
+    """Send-to-final-report latency (mean and max) by the second the send was answered."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    points = summary.get("delivery_reports", {}).get("timeline") or []
+    if points:
+        seconds = [p["second"] for p in points]
+        axes.plot(seconds, [p["mean_ms"] / 1000 for p in points], label="mean")
+        axes.plot(seconds, [p["max_ms"] / 1000 for p in points], label="max", linestyle=":")
+        axes.legend(loc="upper left", fontsize="small")
+    return _finish(
+        figure, axes, "Delivery-report latency", "send answered, seconds into the run", "seconds"
+    )
+
+
+def outcome_mix_svg(summary: dict[str, Any]) -> str:
+    """The final reports' status groups (DELIVERED, UNDELIVERABLE, EXPIRED, REJECTED)."""
+    figure = _figure(height=2.6)
+    axes = figure.add_subplot()
+    outcomes = summary.get("delivery_reports", {}).get("outcomes") or {}
+    if outcomes:
+        names = list(outcomes)
+        bars = axes.barh(names, [outcomes[n] for n in names], color="tab:blue")
+        axes.bar_label(bars, labels=[str(outcomes[n]) for n in names], fontsize="small")
+        axes.invert_yaxis()
+    return _finish(figure, axes, "Outcome mix (final reports)", "reports", "status group")
+
+
 def render_html(summary: dict[str, Any]) -> str:
     """The whole page as one string (escaped by Jinja; SVG from matplotlib inlined)."""
     source = resources.files(__package__).joinpath("report.html.j2").read_text("utf-8")
@@ -118,5 +146,7 @@ def render_html(summary: dict[str, Any]) -> str:
         latency_svg=latency_over_time_svg(summary),
         throughput_svg=throughput_svg(summary),
         spectrum_svg=spectrum_svg(summary),
+        report_latency_svg=report_latency_svg(summary),
+        outcome_mix_svg=outcome_mix_svg(summary),
         isfinite=math.isfinite,
     )

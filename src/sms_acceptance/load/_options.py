@@ -15,6 +15,7 @@ from typing import Any
 
 from sms_acceptance._reproduction import AUTHORIZATION_ENV
 
+from ._dlr_options import add_report_options
 from ._network import add_network_arguments
 from ._thresholds import (
     DEFAULT_THRESHOLD_EXPRESSIONS,
@@ -212,6 +213,7 @@ def add_load_options(parser: Any) -> None:
         include_in_web_ui=False,
     )
     add_network_arguments(group)
+    add_report_options(parser)
 
 
 @dataclass(frozen=True)

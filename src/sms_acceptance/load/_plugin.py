@@ -171,7 +171,8 @@ def _start_sandbox(environment: Any, run: LoadRun) -> None:
 
     try:
         process = SandboxProcess(
-            SandboxConfig(authorization=run.authorization, endpoint_path=run.options.endpoint_path)
+            SandboxConfig(authorization=run.authorization, endpoint_path=run.options.endpoint_path),
+            extra_arguments=sandbox_arguments(environment),
         )
         process.start()
     except (SandboxStartError, ValueError) as error:
@@ -340,3 +341,6 @@ _listen(events.test_start, _on_test_start)
 _listen(events.test_stopping, _on_test_stopping)
 _listen(events.test_stop, _on_test_stop)
 _listen(events.quitting, _on_quitting)
+
+# Delivery reports register their listeners after the ones above (they read the run set up here).
+from ._dlr_plugin import sandbox_arguments  # noqa: E402

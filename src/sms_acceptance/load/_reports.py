@@ -55,6 +55,25 @@ def write_reports(environment: Any, run: LoadRun) -> RunVerdict:
     return verdict
 
 
+def _report_lines(section: dict[str, Any]) -> list[str]:
+    """Delivery reports in two lines: completeness and latency, then the outcome mix."""
+    if not section.get("measured"):
+        reason = section.get("reason")
+        return [f"delivery reports not measured: {reason}"] if reason else []
+    latency = section["latency_ms"]
+    return [
+        f"delivery reports: {section['final_within_grace']}/{section['accepted']} final within "
+        f"{section['grace_seconds']:g} s ({section['missing']} missing, {section['slow']} slow, "
+        f"{section['duplicates']} duplicates, {section['unknown_message_ids']} unknown ids); "
+        + ", ".join(f"{k} {latency[k]:g} ms" for k in ("p50", "p95", "p99", "max") if k in latency),
+        "delivery-report outcomes: "
+        + ", ".join(
+            f"{name} {count} ({section['outcome_shares'][name] * 100:.1f}%)"
+            for name, count in section["outcomes"].items()
+        ),
+    ]
+
+
 def _verdict_lines(verdict: RunVerdict) -> list[str]:
     summary = verdict.summary
     latency = summary["latency_ms"]
@@ -67,6 +86,7 @@ def _verdict_lines(verdict: RunVerdict) -> list[str]:
         "latency from intended start: "
         + ", ".join(f"{k} {latency['from_intended_start'][k]} ms" for k in ("p50", "p99", "max")),
     ]
+    lines += _report_lines(summary.get("delivery_reports") or {})
     lines += [f"error {row['failure']}: {row['count']}" for row in summary["errors"][:10]]
     lines += [f"threshold {row['line']}" for row in summary["thresholds"]]
     lines.append(

@@ -25,6 +25,7 @@ from sms_acceptance.generation import (
     valid_requests,
 )
 
+from ._dlr_receiver import NOTIFY_PLACEHOLDER
 from ._payloads import PreparedRequest, destinations_of, draw_examples, serialise
 
 Request = dict[str, Any]
@@ -84,8 +85,18 @@ def notify_and_tracking_requests(draw: st.DrawFn) -> Request:
     and, often, the legacy `tracking` object."""
     request = copy.deepcopy(draw(valid_requests(max_messages=1, max_destinations=3)))
     message = request["messages"][0]
+    # Reports are matched to sends by messageId: a pool cycled through would send a client's
+    # messageId again and again, so the server gives each destination its own.
+    for destination in message["destinations"]:
+        destination.pop("messageId", None)
+    # Reports repeat `from` and `bulkId`; XML 1.0 cannot carry control characters (D9), so these
+    # are plain words here (what a receiver gets is the suite's business, not the load test's).
+    message["from"] = draw(st.text(string.ascii_letters + string.digits, min_size=3, max_size=11))
+    if "bulkId" in request:
+        request["bulkId"] = draw(st.text(_WORD, min_size=1, max_size=30))
+    # The load generator's receiver replaces the placeholder origin (`_dlr_receiver.localise`).
     message["notifyUrl"] = (
-        f"https://example.com/dlr/{draw(st.text(_WORD, min_size=1, max_size=20))}"
+        f"{NOTIFY_PLACEHOLDER}/dlr/{draw(st.text(_WORD, min_size=1, max_size=20))}"
     )
     message["notifyContentType"] = draw(st.sampled_from(("application/json", "application/xml")))
     message["intermediateReport"] = draw(st.booleans())

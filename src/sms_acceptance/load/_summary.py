@@ -16,6 +16,7 @@ from typing import Any
 from sms_acceptance._network import parse_proxy_url
 from sms_acceptance._redaction import redact_authorization
 
+from ._dlr_summary import report_figures, report_section
 from ._latency import (
     HIGHEST_TRACKABLE_US,
     SIGNIFICANT_DIGITS,
@@ -129,7 +130,11 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
     answered = book.requests / window if book.requests else 0.0
     target = run.options.arrival_rate
 
+    reports = report_figures(environment, run.options.thresholds)
+
     def observed(metric: str) -> float | None:
+        if metric.startswith("dlr_"):
+            return None if reports is None else reports.value(metric.removeprefix("dlr_"))
         if metric == "error_rate":
             return book.error_rate
         if metric == "rps":
@@ -203,6 +208,7 @@ def build_summary(environment: Any, run: LoadRun) -> RunVerdict:
             "schema_invalid": book.schema_invalid,
             "first_violations": book.first_schema_violations,
         },
+        "delivery_reports": report_section(environment, reports),
         "thresholds": [
             {
                 "expression": v.threshold.expression,

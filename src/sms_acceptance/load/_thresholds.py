@@ -8,8 +8,10 @@ a failed gate says by how much it failed.
 Grammar (whitespace ignored)::
 
     threshold := metric op limit
-    metric    := latency | "error_rate" | "rps"
+    metric    := latency | "error_rate" | "rps" | report
     latency   := ["corrected_"] ("p" number | "max" | "mean")
+    report    := "dlr_" ("p" number | "max" | "mean")          latency to the final report
+               | "dlr_missing" | "dlr_slow" | "dlr_duplicates"   shares, as error_rate
     op        := "<" | "<=" | ">" | ">="
     limit     := number ("us" | "µs" | "ms" | "s")   for latency metrics (unit required)
                | number ["%"]                        for error_rate (a bare number is a fraction)
@@ -17,7 +19,10 @@ Grammar (whitespace ignored)::
 
 `pNN` and `max`/`mean` read the histogram of latency from each request's actual start; the
 `corrected_` forms read the histogram from each request's intended start (open model, coordinated
-omission corrected; equal to the actual one in the closed model).
+omission corrected; equal to the actual one in the closed model). The `dlr_` metrics read the
+delivery reports (`_dlr_metrics`): latency from a send's answer to its final report, the share of
+accepted messages without a final report within the grace period (`dlr_missing`), with one later
+than the slow bound or none past it (`dlr_slow`), and duplicate finals (`dlr_duplicates`).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ _LATENCY_LIMIT = re.compile(rf"^(?P<value>{_NUMBER})(?P<unit>us|µs|ms|s)$")
 _RATE_LIMIT = re.compile(rf"^(?P<value>{_NUMBER})(?P<percent>%?)$")
 _RPS_LIMIT = re.compile(rf"^(?P<value>{_NUMBER})(?:/s)?$")
 _PERCENTILE = re.compile(rf"^p(?P<value>{_NUMBER})$")
+
+_REPORT_SHARES = frozenset({"dlr_missing", "dlr_slow", "dlr_duplicates"})
 
 DEFAULT_THRESHOLD_EXPRESSIONS: tuple[str, ...] = ("error_rate<1%",)
 """Applied when no `--threshold` is given: a run with 1 % failures or more fails the gate."""
@@ -119,27 +126,31 @@ def parse_threshold(expression: str) -> Threshold:
         )
     metric, comparison, limit_text = match["metric"], match["op"], match["limit"]
     op: Comparison = comparison  # type: ignore[assignment]  # the regex admits only these four
-    if metric == "error_rate":
+    if metric in _REPORT_SHARES or metric == "error_rate":
         rate = _RATE_LIMIT.match(limit_text)
         if rate is None:
             raise ThresholdSyntaxError(
-                f"error_rate limit must be a percentage or a fraction, e.g. '1%' or '0.01': "
+                f"{metric} limit must be a percentage or a fraction, e.g. '1%' or '0.01': "
                 f"{expression!r}"
             )
         value = float(rate["value"]) / (100.0 if rate["percent"] else 1.0)
         if value > 1:
-            raise ThresholdSyntaxError(f"error_rate limit above 100%: {expression!r}")
+            raise ThresholdSyntaxError(f"{metric} limit above 100%: {expression!r}")
         return Threshold(text, metric, op, value, "fraction")
     if metric == "rps":
         rps = _RPS_LIMIT.match(limit_text)
         if rps is None:
             raise ThresholdSyntaxError(f"rps limit must be a number of requests/s: {expression!r}")
         return Threshold(text, metric, op, float(rps["value"]), "req/s")
-    latency = _latency_metric(metric)
+    if metric.startswith("dlr_"):
+        base = _latency_metric(metric.removeprefix("dlr_"))
+        latency = None if base is None or base.startswith("corrected_") else f"dlr_{base}"
+    else:
+        latency = _latency_metric(metric)
     if latency is None:
         raise ThresholdSyntaxError(
             f"unknown metric {metric!r} in {expression!r} (known: pNN, max, mean, their "
-            "corrected_ forms, error_rate, rps)"
+            "corrected_ and dlr_ forms, error_rate, rps, dlr_missing, dlr_slow, dlr_duplicates)"
         )
     limit = _LATENCY_LIMIT.match(limit_text)
     if limit is None:

@@ -28,9 +28,11 @@ from locust.exception import CatchResponseError, StopUser
 from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 
 from . import _plugin  # noqa: F401  (registers the kit's options and event listeners)
+from ._dlr_metrics import DeliveryReportBook, accepted_message_ids
+from ._dlr_run import localise_payloads
 from ._network import user_network
 from ._payloads import PayloadSource, PreparedRequest
-from ._run import LoadRun, find_run, run_of
+from ._run import LoadRun, find_run, parse_json, run_of
 from ._target_guard import stop_for_refusal
 
 _logger = logging.getLogger("sms_acceptance.load")
@@ -61,6 +63,7 @@ class SmsSendUser(FastHttpUser):
 
     _run: LoadRun
     _payloads: tuple[PreparedRequest, ...]
+    _reports: DeliveryReportBook | None
     _cursor: int
     _agent: Any
     _url: str
@@ -101,7 +104,10 @@ class SmsSendUser(FastHttpUser):
         if not payloads:
             _logger.error("sms-acceptance: no payloads for %s; user stopped", type(self).__name__)
             raise StopUser()
-        self._payloads = payloads
+        # Delivery reports: this process's receiver URL in `notifyUrl`, and the book answers go to.
+        self._payloads, self._reports = localise_payloads(
+            self.environment, type(self).__name__, payloads, self._run.target_url
+        )
         # Users of one scenario start at different places in its pool, so the server does not
         # see the same request from every user at once.
         self._cursor = id(self) % len(self._payloads)
@@ -182,6 +188,10 @@ class SmsSendUser(FastHttpUser):
             start_time=started + run.wall_clock_offset,
             url=self._url,
         )
+        if self._reports is not None and failure is None:
+            self._reports.expect(
+                accepted_message_ids(parse_json(body)), ended + run.wall_clock_offset
+            )
         run.latency.record(
             int(ended + run.wall_clock_offset),
             int((ended - started) * 1_000_000),

@@ -14,6 +14,7 @@ from ._app import REQUEST_LOGGER_NAME, create_app
 from ._command import AUTHORIZATION_ENV, READY_PREFIX
 from ._config import FAULT_STATUSES, FaultConfig, LatencyDistribution, SandboxConfig
 from ._process import SandboxProcess
+from ._report_config import ReportConfig, ReportFaultConfig
 from ._serving import (
     LoopbackServer,
     RunningSandbox,
@@ -33,6 +34,8 @@ __all__ = [
     "FaultConfig",
     "LatencyDistribution",
     "LoopbackServer",
+    "ReportConfig",
+    "ReportFaultConfig",
     "RunningSandbox",
     "SandboxConfig",
     "SandboxProcess",

@@ -40,6 +40,8 @@ from ._config import FAULT_STATUSES, V1_ENDPOINT_SUFFIX, SandboxConfig
 from ._faults import FaultPlan
 from ._ids import IdGenerator
 from ._json_codec import NotJson, dump_json, has_long_integer, parse_json, reparse_exactly
+from ._report_routes import report_routes
+from ._reports import ReportLifecycle
 
 __all__ = ["REQUEST_LOGGER_NAME", "create_app"]
 
@@ -92,6 +94,8 @@ class _Sandbox:
         self.credentials = CredentialCheck(config.accepted_authorizations)
         self.faults = FaultPlan(config.faults) if config.faults.enabled else None
         self.builder = AcceptedResponseBuilder(IdGenerator())
+        # Delivery reports (D1-D14): tracked at acceptance, pushed and finalised in the background.
+        self.reports = ReportLifecycle(config.reports) if config.reports.enabled else None
         # Compile the schemas and validators now, not on the first request a client times.
         warm_up = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "warm-up"}]}
         judge_request(warm_up)
@@ -213,7 +217,10 @@ class _Sandbox:
                 request,
                 {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
             )
-        return 200, dump_json(self.builder.build(document, destinations))
+        answer = self.builder.build(document, destinations)
+        if self.reports is not None:
+            self.reports.on_accepted(document, answer)
+        return 200, dump_json(answer)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -236,7 +243,10 @@ def create_app(config: SandboxConfig) -> Starlette:
     """The sandbox's ASGI app for `config`: the v1 and v2 endpoints, envelopes for the rest."""
     sandbox = _Sandbox(config)
     app = Starlette(
-        routes=[Route(path, sandbox.endpoint, methods=["POST"]) for path in config.endpoint_paths],
+        routes=[
+            *(Route(path, sandbox.endpoint, methods=["POST"]) for path in config.endpoint_paths),
+            *report_routes(sandbox.reports, sandbox.credentials),
+        ],
         middleware=[Middleware(AbsoluteFormMiddleware)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )

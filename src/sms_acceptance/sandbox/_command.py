@@ -19,12 +19,15 @@ from types import FrameType
 from sms_acceptance._redaction import Redactor
 
 from ._config import DEFAULT_ENDPOINT_PATH, FaultConfig, SandboxConfig
+from ._report_options import add_report_arguments, report_config_from_arguments
 from ._serving import RunningSandbox, SandboxStartError, bind_socket, serve_forever
 from ._tls import SandboxTls
 
 __all__ = ["AUTHORIZATION_ENV", "READY_PREFIX", "add_arguments", "run"]
 
 from sms_acceptance._reproduction import AUTHORIZATION_ENV
+
+from ._value_checks import number_argument
 
 # The start of the one line printed on stdout once the sandbox accepts requests.
 READY_PREFIX = "sms-acceptance sandbox listening on "
@@ -55,13 +58,6 @@ def _port(text: str) -> int:
     return port
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `sandbox` subcommand's options."""
     parser.add_argument(
@@ -89,14 +85,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults = parser.add_argument_group("fault injection (all off by default)")
     faults.add_argument(
         "--latency-ms",
-        type=_number,
+        type=number_argument,
         default=0.0,
         help="added latency (the mean for a distribution)",
     )
     faults.add_argument(
         "--latency-distribution", choices=("fixed", "exponential", "lognormal"), default="fixed"
     )
-    faults.add_argument("--latency-sigma", type=_number, default=0.5, help="shape of the lognormal")
+    faults.add_argument(
+        "--latency-sigma", type=number_argument, default=0.5, help="shape of the lognormal"
+    )
     faults.add_argument(
         "--error-rate",
         type=_error_rate,
@@ -106,10 +104,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer FRACTION of requests with STATUS (429, 500, 502, 503, 504); repeatable",
     )
     faults.add_argument(
-        "--stall-rate", type=_number, default=0.0, help="fraction of requests that hang"
+        "--stall-rate", type=number_argument, default=0.0, help="fraction of requests that hang"
     )
     faults.add_argument(
-        "--stall-seconds", type=_number, default=0.0, help="how long a stalled request hangs"
+        "--stall-seconds",
+        type=number_argument,
+        default=0.0,
+        help="how long a stalled request hangs",
     )
     faults.add_argument(
         "--seed", type=int, default=None, help="makes the fault sequence reproducible"
@@ -124,6 +125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="require a client certificate issued by a CA in this PEM file (mutual TLS)",
     )
+    add_report_arguments(parser)
     parser.add_argument(
         "--log-level", choices=_LOG_LEVELS, default="warning", help="debug: one line per request"
     )
@@ -160,6 +162,7 @@ def config_from_arguments(args: argparse.Namespace) -> SandboxConfig:
         faults=faults,
         endpoint_path=args.endpoint_path,
         max_body_bytes=args.max_body_bytes,
+        reports=report_config_from_arguments(args),
     )
 
 

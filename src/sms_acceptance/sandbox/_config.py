@@ -6,11 +6,13 @@ rather than on the first request.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
+
+from ._report_config import ReportConfig
+from ._value_checks import check_finite_at_least, check_fraction
 
 __all__ = [
     "ACCEPTED_SCHEMES",
@@ -47,16 +49,6 @@ LatencyDistribution = Literal["fixed", "exponential", "lognormal"]
 _DISTRIBUTIONS: tuple[LatencyDistribution, ...] = ("fixed", "exponential", "lognormal")
 
 
-def _finite_at_least(name: str, value: float, low: float) -> None:
-    if not (isinstance(value, int | float) and math.isfinite(value) and value >= low):
-        raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
-
-
-def _fraction(name: str, value: float) -> None:
-    if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
-
-
 @dataclass(frozen=True)
 class FaultConfig:
     """Faults the sandbox injects for load tests and demos; all off by default.
@@ -82,25 +74,25 @@ class FaultConfig:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        _finite_at_least("latency_ms", self.latency_ms, 0.0)
+        check_finite_at_least("latency_ms", self.latency_ms, 0.0)
         if self.latency_distribution not in _DISTRIBUTIONS:
             raise ValueError(
                 f"latency distribution must be one of {', '.join(_DISTRIBUTIONS)}, "
                 f"got {self.latency_distribution!r}"
             )
-        _finite_at_least("latency_sigma", self.latency_sigma, 0.0)
-        _finite_at_least("latency_cap_factor", self.latency_cap_factor, 1.0)
+        check_finite_at_least("latency_sigma", self.latency_sigma, 0.0)
+        check_finite_at_least("latency_cap_factor", self.latency_cap_factor, 1.0)
         fractions = dict(self.error_fractions)
         for status, fraction in fractions.items():
             if status not in FAULT_STATUSES:
                 known = ", ".join(str(s) for s in FAULT_STATUSES)
                 raise ValueError(f"cannot inject status {status!r}: choose one of {known}")
-            _fraction(f"the fraction for {status}", fraction)
+            check_fraction(f"the fraction for {status}", fraction)
         if sum(fractions.values()) > 1.0 + 1e-9:
             raise ValueError("the error fractions add up to more than 1")
         object.__setattr__(self, "error_fractions", MappingProxyType(fractions))
-        _fraction("stall_fraction", self.stall_fraction)
-        _finite_at_least("stall_seconds", self.stall_seconds, 0.0)
+        check_fraction("stall_fraction", self.stall_fraction)
+        check_finite_at_least("stall_seconds", self.stall_seconds, 0.0)
         if self.stall_fraction > 0 and self.stall_seconds == 0:
             raise ValueError("a stall fraction needs stall_seconds > 0")
 
@@ -144,6 +136,8 @@ class SandboxConfig:
     endpoint_path: str = DEFAULT_ENDPOINT_PATH
     max_body_bytes: int = 4 * 1024 * 1024
     max_destinations: int = 1000
+    # Delivery reports (rules.md D1-D14): on by default, pushing only to loopback notifyUrls.
+    reports: ReportConfig = field(default_factory=ReportConfig)
 
     def __post_init__(self) -> None:
         values = self.accepted_authorizations

@@ -14,6 +14,7 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from types import TracebackType
 
 from ._command import AUTHORIZATION_ENV, READY_PREFIX
@@ -65,14 +66,18 @@ class SandboxProcess:
         log_level: str = "warning",
         startup_timeout: float = 20.0,
         tls: SandboxTls | None = None,
+        extra_arguments: Sequence[str] = (),
     ) -> None:
         self.config = config
+        # `extra_arguments`: more `sms-acceptance sandbox` options (e.g. its report options, as
+        # the load test's --sandbox-args gives them), appended after the configuration's.
         self._argv = [
             sys.executable,
             "-m",
             "sms_acceptance.sandbox",
             *_arguments(config, host, port, log_level),
             *([] if tls is None else tls.arguments()),
+            *extra_arguments,
         ]
         self._startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None

@@ -12,24 +12,11 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from sms_acceptance._network import load_ca_certificates, load_certificate
+
 __all__ = ["SandboxTls"]
-
-
-def _no_passphrase() -> str:
-    raise ssl.SSLError("an encrypted key needs a passphrase: use an unencrypted key file")
-
-
-def _reason(error: BaseException) -> str:
-    reason = getattr(error, "reason", None) or str(error) or type(error).__name__
-    return " ".join(str(reason).split()).lower().replace("_", " ")
-
-
-def _existing(path: str, option: str) -> None:
-    if not Path(path).is_file():
-        raise ValueError(f"{option} {path!r}: no such file")
 
 
 @dataclass(frozen=True)
@@ -43,27 +30,12 @@ class SandboxTls:
 
     def checked(self) -> SandboxTls:
         """The files exist and load into a server context; `ValueError` (one line) if not."""
-        _existing(self.certfile, "--tls-cert")
-        if self.keyfile is not None:
-            _existing(self.keyfile, "--tls-key")
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        try:
-            context.load_cert_chain(self.certfile, self.keyfile, password=_no_passphrase)
-        except (ssl.SSLError, OSError) as error:
-            files = self.certfile + (f" and {self.keyfile}" if self.keyfile else "")
-            raise ValueError(
-                f"--tls-cert {files}: not a usable PEM certificate and unencrypted key "
-                f"({_reason(error)})"
-            ) from None
+        load_certificate(
+            context, self.certfile, self.keyfile, cert_option="--tls-cert", key_option="--tls-key"
+        )
         if self.client_ca is not None:
-            _existing(self.client_ca, "--tls-client-ca")
-            try:
-                context.load_verify_locations(self.client_ca)
-            except (ssl.SSLError, OSError) as error:
-                raise ValueError(
-                    f"--tls-client-ca {self.client_ca}: not a PEM bundle of CA certificates "
-                    f"({_reason(error)})"
-                ) from None
+            load_ca_certificates(context, self.client_ca, option="--tls-client-ca")
         return self
 
     def uvicorn_options(self) -> dict[str, Any]:

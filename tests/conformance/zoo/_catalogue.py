@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
@@ -20,6 +21,7 @@ from sms_acceptance.sandbox import SandboxConfig, create_app, serve_on_loopback
 from .._raw_server import Handler, wire_server
 from . import _correct_variants as variants
 from . import _protocol_bugs as protocol
+from . import _report_bugs as reports
 from . import _request_bugs as requests
 from . import _response_bugs as responses
 from . import _wire_servers as wire
@@ -85,6 +87,25 @@ def _sandbox_with(bug: Bug) -> ServerFactory:
     return _gateway(lambda _authorization: bug)
 
 
+def _reporting(make_bug: Callable[[str], Bug]) -> ServerFactory:
+    """The sandbox with reports scaled to seconds (retries 0.24 s apart), behind one bug."""
+    from sms_acceptance.sandbox import ReportConfig
+
+    @contextlib.contextmanager
+    def serve(authorization: str) -> Iterator[str]:
+        config = SandboxConfig(
+            authorization=authorization,
+            reports=ReportConfig(delay_ms=300.0, time_scale=0.002, batch_wait_ms=50.0),
+        )
+        app = BuggyGateway(create_app(config), make_bug(authorization))
+        with serve_on_loopback(
+            app, lifespan="on", log_level="critical", graceful_shutdown_s=1
+        ) as server:
+            yield server.base_url
+
+    return serve
+
+
 def _wire(handler: Handler) -> ServerFactory:
     @contextlib.contextmanager
     def serve(_authorization: str) -> Iterator[str]:
@@ -112,6 +133,7 @@ class BrokenServer:
     # Other checks this bug legitimately fails too in that part of the suite (a 500 in plain text is
     # also a wrong content type); anything else failing would be the suite blaming the wrong thing.
     collateral: frozenset[str] = frozenset()
+    reports: bool = False  # a delivery-report bug: shown at a receiver, not in the send answer
 
     @property
     def description(self) -> str:
@@ -175,6 +197,42 @@ def _broken(
         scheme=scheme,
         select=select,
         collateral=frozenset(also.split()),
+    )
+
+
+# Delivery reports: the report tests with a profile declaring the zoo sandbox's retry schedule.
+_REPORTS = (
+    "conformance/test_delivery_reports.py",
+    "--vendor-profile",
+    str(Path(__file__).with_name("report_profile.toml")),
+)
+
+
+def _broken_report(
+    name: str, push_bug: Any, catches: str | tuple[str, ...], rule_ids: str, *, also: str = ""
+) -> BrokenServer:
+    """A report bug: `push_bug` changes pushes on their way out (or, `pull=True`, a pull)."""
+    return BrokenServer(
+        name=name,
+        serve=_reporting(lambda _authorization: reports.relaying(push_bug)),
+        imitates=push_bug,
+        catches=(catches,) if isinstance(catches, str) else catches,
+        rule_ids=frozenset(rule_ids.split()),
+        select=_REPORTS,
+        collateral=frozenset(also.split()),
+        reports=True,
+    )
+
+
+def _broken_pull(name: str, make_bug: Callable[[], Bug], catches: str, rule: str) -> BrokenServer:
+    return BrokenServer(
+        name=name,
+        serve=_reporting(lambda _authorization: make_bug()),
+        imitates=make_bug,
+        catches=(catches,),
+        rule_ids=frozenset({rule}),
+        select=_REPORTS,
+        reports=True,
     )
 
 
@@ -280,9 +338,35 @@ BROKEN_SERVERS: tuple[BrokenServer, ...] = (
     _broken("rejects_basic_scheme", protocol.rejects_basic_scheme, "accepted_auth_scheme", "A5", _AUTH_AND_NEGATIVE, scheme="Basic"),  # noqa: E501
     # http: the router sees the target as it arrived (h11), so the v1 client's lines get 404
     BrokenServer("rejects_absolute_form_request_line", _gateway(lambda _: protocol.rejects_absolute_form_request_line, http="h11"), protocol.rejects_absolute_form_request_line, ("absolute_form_request_line",), frozenset({"H1"}), select=(*_CLIENTS, "-k", "H1")),  # noqa: E501
+    # delivery reports
+    _broken_report("never_pushes", reports.never_pushes, "report_delivered_once", "D1"),
+    _broken_report("pushes_to_another_path", reports.pushes_to_another_path, "report_delivered_once", "D1"),  # noqa: E501
+    _broken_report("duplicates_final_after_200", reports.duplicates_final_after_200, "report_delivered_once", "D1"),  # noqa: E501
+    _broken_report("push_as_text_plain", reports.push_as_text_plain, "report_push_shape", "D2"),
+    _broken_report("wrong_message_id", reports.wrong_message_id, ("report_identity", "report_delivered_once"), "D3 D1"),  # noqa: E501
+    _broken_report("wrong_bulk_id", reports.wrong_bulk_id, "report_identity", "D3"),
+    _broken_report("wrong_to", reports.wrong_to, "report_identity", "D3"),
+    _broken_report("drops_callback_data", reports.drops_callback_data, "report_callback_data", "D4"),  # noqa: E501
+    _broken_report("clips_callback_data", reports.clips_callback_data, "report_callback_data", "D4"),  # noqa: E501
+    _broken_report("stops_at_delivered_to_operator", reports.stops_at_delivered_to_operator, "report_final_status", "D5", also="report_delivered_once intermediate_reports_when_asked"),  # noqa: E501
+    _broken_report("error_without_permanent", reports.error_without_permanent, "report_error_object", "D6"),  # noqa: E501
+    _broken_report("dates_with_colon_offset", reports.dates_with_colon_offset, "report_dates", "D7"),  # noqa: E501
+    _broken_report("done_before_sent", reports.done_before_sent, "report_dates", "D7"),
+    _broken_report("report_sms_count_zero", reports.sms_count_zero, "report_sms_count_and_price", "D8"),  # noqa: E501
+    _broken_report("xml_with_wrong_root", reports.xml_with_wrong_root, "report_xml_form", "D9"),
+    _broken_report("intermediate_without_being_asked", reports.intermediate_without_being_asked, "intermediate_reports_when_asked", "D10"),  # noqa: E501
+    _broken_report("no_retry_after_500", reports.no_retry_after_500, "report_retried_after_5xx", "D11"),  # noqa: E501
+    BrokenServer("forwards_credential", _reporting(lambda a: reports.relaying(reports.forwards_credential(a))), reports.forwards_credential("x"), ("report_push_without_credentials",), frozenset({"D12"}), select=_REPORTS, reports=True),  # noqa: E501
+    _broken_pull("pull_returns_reports_twice", reports.pull_returns_reports_twice, "pull_reports_once", "D13"),  # noqa: E501
+    _broken_pull("logs_consumed_by_reading", reports.logs_consumed_by_reading, "logs_not_consumed", "D14"),  # noqa: E501
 )
 # fmt: on
 
+
+# `minimal` and `decorated` rewrite send answers only (generated ids, smsCount); the reports come
+# from the sandbox underneath with its own ids and counts, which no real server would do, so
+# their runs leave the delivery-report tests out (the report variants below cover reports).
+_SEND_ANSWER_ONLY = ("--ignore=conformance/test_delivery_reports.py",)
 
 CORRECT_SERVERS: tuple[CorrectServer, ...] = (
     CorrectServer("sandbox", _sandbox_with(faithful), "the sandbox itself, unchanged"),
@@ -290,6 +374,7 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "minimal",
         _sandbox_with(variants.minimal),
         " ".join((variants.minimal.__doc__ or "").split()),
+        select=_SEND_ANSWER_ONLY,
     ),
     CorrectServer(
         "strict", _sandbox_with(variants.strict), " ".join((variants.strict.__doc__ or "").split())
@@ -298,6 +383,7 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "decorated",
         _sandbox_with(variants.decorated),
         " ".join((variants.decorated.__doc__ or "").split()),
+        select=_SEND_ANSWER_ONLY,
     ),
     CorrectServer(
         "rejects_null_optional_fields",
@@ -311,6 +397,24 @@ CORRECT_SERVERS: tuple[CorrectServer, ...] = (
         "the sandbox configured with a Basic credential (A5)",
         scheme="Basic",
         select=(*_AUTH, _POSITIVE, "-k", "A1 or A2 or A3 or A5 or R10"),
+    ),
+    CorrectServer(
+        "reports_one_per_push",
+        _reporting(lambda _a: reports.relaying(reports.one_report_per_push)),
+        " ".join((reports.one_report_per_push.__doc__ or "").split()),
+        select=_REPORTS,
+    ),
+    CorrectServer(
+        "reports_late_within_bound",
+        _reporting(lambda _a: reports.relaying(reports.late_within_bound)),
+        " ".join((reports.late_within_bound.__doc__ or "").split()),
+        select=_REPORTS,
+    ),
+    CorrectServer(
+        "reports_intermediate_when_asked",
+        _reporting(lambda _a: reports.relaying(reports._as_is)),
+        "the sandbox's own reports through the relay: intermediate ones only when asked (D10)",
+        select=_REPORTS,
     ),
 )
 

@@ -14,7 +14,7 @@ from .._suite_runner import REPO_ROOT
 from ._catalogue import BROKEN_SERVERS
 from ._serve import markdown_table
 
-_CHECK_ROW = re.compile(r"^\|\s*[a-z]+\s*\|\s*`([a-z_]+)`\s*\|", re.MULTILINE)
+_CHECK_ROW = re.compile(r"^\|\s*[a-z_]+\s*\|\s*`([a-z0-9_]+)`\s*\|", re.MULTILINE)
 
 
 def _documented_checks() -> set[str]:
