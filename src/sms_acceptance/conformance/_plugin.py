@@ -360,8 +360,12 @@ class ConformancePlugin:
 
     def _ahead_test(self, item: pytest.Item) -> AheadTest | None:
         """`item` as a test whose requests can be recorded ahead: it takes `sms` and its
-        parameters, nothing else."""
-        if not isinstance(item, pytest.Function):
+        parameters, nothing else, and no mark may keep pytest from running it (a skipped test's
+        requests must not be sent)."""
+        if not isinstance(item, pytest.Function) or any(
+            item.get_closest_marker(name) is not None
+            for name in ("skip", "skipif", "xfail", "usefixtures")
+        ):
             return None
         names = tuple(item._fixtureinfo.argnames)
         params = getattr(item, "callspec", None)
