@@ -3,7 +3,7 @@
 Both tools test the same server in one run: the sandbox answering every request after a fixed
 `--latency-ms` (default 100: a gateway across the internet), behind the request counter of
 `_counting_sandbox.py`, one process each, alternating. `pytest conformance --hypothesis-profile P`
-with its default `--concurrency` (16 on loopback: each test's requests recorded, then fetched
+with its default `--concurrency` (32 on loopback: each test's requests recorded, then fetched
 together, then judged in order), and `schemathesis run schemas/openapi.yaml` with the same
 `--max-examples`, all its checks, every phase. A sample is the requests the server answered over
 the run's wall time (start-up included). `--sequential` adds our run with `--concurrency 1`

@@ -137,7 +137,7 @@ def _without_send_at(body: bytes) -> object:
 def test_the_same_seed_sends_the_same_requests(
     suite: Callable[..., SuiteRun], tmp_path: Path
 ) -> None:
-    """Also whatever the concurrency: the run sending 16 at once (the default on loopback) and the
+    """Also whatever the concurrency: the run sending 16 at once and the
     one sending one at a time send the same requests (in whatever order they arrive)."""
     sent: list[list[str]] = []
     for concurrency in ("16", "1"):

@@ -27,7 +27,7 @@ __all__ = [
     "read_concurrency_options",
 ]
 
-LOOPBACK_CONCURRENCY = 16
+LOOPBACK_CONCURRENCY = 32
 REMOTE_CONCURRENCY = 4
 _MAX_CONCURRENCY = 256
 _RATE = re.compile(r"\A\s*([0-9]+(?:\.[0-9]+)?)\s*(?:/\s*s)?\s*\Z")
