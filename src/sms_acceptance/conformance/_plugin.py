@@ -60,6 +60,7 @@ from sms_acceptance.conformance._report_html import write_html_report
 from sms_acceptance.conformance._report_junit import write_junit_report
 from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
 from sms_acceptance.conformance._verify import CheckRecorder
+from sms_acceptance.generation import pin_generation_clock
 
 __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
 
@@ -280,6 +281,9 @@ class ConformancePlugin:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.config.option.collectonly:
             return  # nothing is sent and no report is written when only collecting
+        # Dates are drawn around the minute the run started: a test's record and judge passes
+        # (`_prefetch.py`) build the same bytes even when a minute ends between them.
+        pin_generation_clock(dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
         if _is_worker(self.config):
             workerinput = self.config.workerinput  # type: ignore[attr-defined]
             shared = workerinput[_WORKER_KEY]
@@ -592,4 +596,5 @@ class ConformancePlugin:
                 terminalreporter.write_sep("-", self._summary_line)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        pin_generation_clock(None)
         self._stack.close()
