@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -135,33 +136,44 @@ def fetch_ahead(
     guard: LiveTrafficGuard,
     url: str,
 ) -> dict[str, Prefetch]:
-    """Step 1 for every test of a loopback run, then one fetch of all their requests together:
-    each test's `Prefetch` by node id, for its judging pass. Tests are admitted in run order."""
+    """Step 1 for every test of a loopback run, and step 2 for their requests together: each
+    test's `Prefetch` by node id, for its judging pass. Tests are admitted in run order. Sending
+    overlaps recording: every few waves' worth of recorded requests go to a sender thread (the
+    exchanger's loop needs little CPU; recording, Hypothesis drawing, needs the rest)."""
     prefetches: dict[str, Prefetch] = {}
-    for test in tests:
-        client = make_client(test.nodeid)
-        prefetch = Prefetch()
-        client.prefetch = prefetch  # type: ignore[attr-defined]
-        with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
-            test.run(client)
-        prefetches[test.nodeid] = prefetch
-    owners: list[Prefetch] = []
-    batch: list[PlannedRequest] = []
-    for prefetch in prefetches.values():
-        for request in prefetch.planned:
-            try:
-                guard.admit(url, list(request.destinations))
-            except LiveTrafficRefused:
-                break
-            owners.append(prefetch)
-            batch.append(request)
-        prefetch.recording = False
-    exchanges = exchanger.send_many(
-        [OutgoingRequest(r.body, r.auth, r.content_type) for r in batch]
-    )
-    for owner, request, exchange in zip(owners, batch, exchanges, strict=True):
-        if exchange is None:
-            guard.release(url, len(request.destinations))
-            continue
-        owner.hold(request, exchange)
+    pending: list[tuple[Prefetch, PlannedRequest]] = []
+    sent: list[tuple[list[tuple[Prefetch, PlannedRequest]], Future[list[Exchange | None]]]] = []
+    batch_size = 4 * exchanger.concurrency
+    with ThreadPoolExecutor(1, thread_name_prefix="sms-acceptance-fetch") as sender:
+
+        def flush() -> None:
+            if pending:
+                batch = list(pending)
+                pending.clear()
+                outgoing = [OutgoingRequest(r.body, r.auth, r.content_type) for _, r in batch]
+                sent.append((batch, sender.submit(exchanger.send_many, outgoing)))
+
+        for test in tests:
+            client = make_client(test.nodeid)
+            prefetch = Prefetch()
+            client.prefetch = prefetch  # type: ignore[attr-defined]
+            with contextlib.suppress(Exception, pytest.skip.Exception, pytest.fail.Exception):
+                test.run(client)
+            prefetches[test.nodeid] = prefetch
+            for request in prefetch.planned:
+                try:
+                    guard.admit(url, list(request.destinations))
+                except LiveTrafficRefused:
+                    break
+                pending.append((prefetch, request))
+            prefetch.recording = False
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+        for batch, future in sent:
+            for (owner, request), exchange in zip(batch, future.result(), strict=True):
+                if exchange is None:
+                    guard.release(url, len(request.destinations))
+                else:
+                    owner.hold(request, exchange)
     return prefetches
