@@ -140,6 +140,9 @@ def test_the_budget_holds_across_two_worker_processes(run_locust: RunLocust) -> 
             "--host", f"http://127.1:{port}", "--allow-live-traffic",
             "--test-destination", TEST_NUMBERS[0], "--test-destination", TEST_NUMBERS[1],
             "--max-messages", "30", "--processes", "2", "-u", "10", "-r", "10", "-t", "20s",
+            # Paced (10 requests/s a worker): unpaced, the first worker to start can spend the
+            # whole budget in a few milliseconds before the second sends anything.
+            "--arrival-rate", "20",
             "SingleDestination",
         )  # fmt: skip
     received = app.destinations()
