@@ -27,7 +27,6 @@ ORDER = (
     "conformance",
     "scaling",
     "http_client",
-    "remote",
 )
 
 
