@@ -531,10 +531,16 @@ def report_push_without_credentials(case: ReportCase) -> Iterator[Outcome]:
 # -- pull: D13, D14 ---------------------------------------------------------------------------
 
 
-def _entries_for(body: Any, message_id: str) -> list[dict[str, Any]] | None:
+def _entries_for(
+    path: str, status: int | None, body: Any, message_id: str
+) -> list[dict[str, Any]] | Failed:
+    """The entries one pull answered for `message_id`, or why that answer is not a `200`
+    `{"results": [...]}` (D13 and D14 read their answers alike)."""
+    if status != 200:
+        return Failed(f"GET {path} answered {_json(status)}, not 200")
     results = body.get("results") if isinstance(body, dict) else None
     if not isinstance(results, list):
-        return None
+        return Failed(f'GET {path} answered {_json(body)}, not {{"results": [...]}}')
     return [r for r in results if isinstance(r, dict) and r.get("messageId") == message_id]
 
 
@@ -547,12 +553,9 @@ def pull_reports_once(case: PullCase) -> Iterator[Outcome]:
         return
     seen = 0
     for path, status, body in case.reads:
-        if status != 200:
-            yield Failed(f"GET {path} answered {_json(status)}, not 200")
-            return
-        entries = _entries_for(body, case.message_id)
-        if entries is None:
-            yield Failed(f'GET {path} answered {_json(body)}, not {{"results": [...]}}')
+        entries = _entries_for(path, status, body, case.message_id)
+        if isinstance(entries, Failed):
+            yield entries
             return
         problems = [f"{v.path}: {v.message}" for v in schema_violations("reports", body)]
         if problems:
@@ -577,12 +580,9 @@ def logs_not_consumed(case: PullCase) -> Iterator[Outcome]:
         return
     found = 0
     for path, status, body in case.reads:
-        if status != 200:
-            yield Failed(f"GET {path} answered {_json(status)}, not 200")
-            return
-        entries = _entries_for(body, case.message_id)
-        if entries is None:
-            yield Failed(f'GET {path} answered {_json(body)}, not {{"results": [...]}}')
+        entries = _entries_for(path, status, body, case.message_id)
+        if isinstance(entries, Failed):
+            yield entries
             return
         if not entries:
             yield Failed(f"GET {path} has no log entry for messageId {_json(case.message_id)}")
