@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._loopback_uvicorn import serve, server_parser
-from sms_acceptance.sandbox import SandboxConfig, create_app
+from sms_acceptance.sandbox import FaultConfig, SandboxConfig, create_app
 
 COUNT_PATH = "/__bench__/count"
 
@@ -62,8 +62,14 @@ class RequestCounter:
 
 
 def main() -> None:
-    args = server_parser(__doc__).parse_args()
-    config = SandboxConfig(authorization=os.environ["SMS_ACCEPTANCE_AUTHORIZATION"])
+    parser = server_parser(__doc__)
+    # A gateway that far away (bench_remote.py): the sandbox's own fixed latency per answer.
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    args = parser.parse_args()
+    config = SandboxConfig(
+        authorization=os.environ["SMS_ACCEPTANCE_AUTHORIZATION"],
+        faults=FaultConfig(latency_ms=args.latency_ms),
+    )
     serve(RequestCounter(create_app(config)), args.port)
 
 

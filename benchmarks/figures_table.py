@@ -27,6 +27,7 @@ ORDER = (
     "conformance",
     "scaling",
     "http_client",
+    "remote",
 )
 
 

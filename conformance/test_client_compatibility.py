@@ -78,6 +78,7 @@ def test_K_client_works_unchanged(
         str(sms.options.authorization),
         sms.options.request_timeout,
         sms.options.network,
+        concurrency=sms.target.exchanger.concurrency,
     )
     verdict = dataclasses.replace(judge_client(recording, replies), required=required)
     row = json.dumps(verdict.as_dict(), ensure_ascii=False)

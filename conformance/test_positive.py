@@ -25,6 +25,7 @@ from sms_acceptance.conformance import (
     addressed_request,
     concatenated_text_requests,
     few_destinations,
+    generation_now,
     longest_text_requests,
     longest_value_requests,
     optional_field_requests,
@@ -93,7 +94,7 @@ def test_R11_send_at_in_documented_forms_is_accepted(
     sms: ConformanceClient, suffix: str, days_from_now: int
 ) -> None:
     sms.require("send_at_forms_accepted")
-    moment = dt.datetime.now(dt.UTC) + dt.timedelta(days=days_from_now)
+    moment = generation_now() + dt.timedelta(days=days_from_now)  # the run's minute
     document = plain_request(sms, "Scheduled for later")
     document["messages"][0]["sendAt"] = moment.strftime("%Y-%m-%dT%H:%M:00.000") + suffix
     sms.verify_accepted(document, purpose="send_at_form")

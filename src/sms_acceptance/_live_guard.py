@@ -183,6 +183,14 @@ class LiveTrafficGuard:
         with self._lock:
             self.max_destinations += count
 
+    def release(self, url: str, count: int) -> None:
+        """Give back `count` destinations admitted for `url` whose request was never sent (the
+        suite fetches a test's requests together and stops when the target stops answering)."""
+        if count <= 0 or is_loopback_url(url):
+            return
+        with self._lock:
+            self._sent = max(0, self._sent - count)
+
     def admit(self, url: str, destinations: Sequence[str]) -> None:
         """Count `destinations` against the budget for `url`, or raise `LiveTrafficRefused`.
 

@@ -21,6 +21,7 @@ SCRIPTS = (
     "bench_loadgen.py",
     "bench_conformance.py",
     "bench_http_client.py",
+    "bench_remote.py",
     "bench_reports.py",
 )
 
@@ -33,10 +34,11 @@ def test_every_script_explains_its_options(run_script: RunScript, script: str) -
     assert "--report-dir" in done.stdout
 
 
+@pytest.mark.parametrize("script", ["bench_conformance.py", "bench_remote.py"])
 def test_a_missing_schemathesis_is_one_line_saying_how_to_install_it(
-    run_script: RunScript, tmp_path: Path
+    run_script: RunScript, tmp_path: Path, script: str
 ) -> None:
-    done = run_script("bench_conformance.py", "--quick", "--schemathesis", str(tmp_path / "absent"))
+    done = run_script(script, "--quick", "--schemathesis", str(tmp_path / "absent"))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "pip install schemathesis" in done.stderr

@@ -315,8 +315,9 @@ def test_only_a_loopback_target_gets_the_stale_connection_retry() -> None:
     local = HttpExchanger("http://127.0.0.1:9/x", authorization=SECRET, request_timeout=TIMEOUT)
     live = HttpExchanger("http://192.0.2.10:9/x", authorization=SECRET, request_timeout=TIMEOUT)
     try:
-        assert local._client is not None and local._client._retry_stale
-        assert live._client is not None and not live._client._retry_stale
+        # Every pooled connection of the exchanger (one a request in flight) gets the same rule.
+        assert local._checkout()._retry_stale
+        assert not live._checkout()._retry_stale
     finally:
         local.close()
         live.close()

@@ -35,6 +35,10 @@ def _assert_one_line_usage_error(run: SuiteRun, expected: str) -> None:
         (("--hypothesis-profile", "slowest"), "--hypothesis-profile 'slowest' is not registered"),
         (("--vendor-profile", "no-such-profile.toml"), "no such file"),
         (("--require-client", "twilio-python"), "--require-client 'twilio-python' names no known"),
+        (("--concurrency", "0"), "--concurrency must be from 1 to 256"),
+        (("--concurrency", "many"), "--concurrency must be a whole number"),
+        (("--rate-limit", "fast"), "--rate-limit must be a positive number of requests per second"),
+        (("--rate-limit", "0/s"), "--rate-limit must be a positive number"),
     ],
 )
 def test_bad_option_is_one_line_usage_error(

@@ -32,10 +32,15 @@ from sms_acceptance.conformance._check_registry import (
 from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext, Failure
 from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
 from sms_acceptance.conformance._options import SuiteOptions
+from sms_acceptance.conformance._prefetch import PlannedRequest, Prefetch
 from sms_acceptance.conformance._verify import CheckRecorder, Verification
 from sms_acceptance.generation import encode_json
 
-__all__ = ["ConformanceClient", "Target"]
+__all__ = ["UNRESPONSIVE", "ConformanceClient", "Target"]
+
+UNRESPONSIVE = (
+    "the target stopped answering (3 consecutive requests timed out); see response_within_timeout"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ConformanceClient:
         self.recorder = recorder
         self.nodeid = nodeid
         self._deferred: list[Failure] | None = None
+        # Set by the plugin around a Hypothesis test run concurrently (`_prefetch.py`).
+        self.prefetch: Prefetch | None = None
         self.evidence = EvidenceContext(
             redactor=target.redactor,
             hypothesis_seed=target.hypothesis_seed,
@@ -121,8 +128,28 @@ class ConformanceClient:
             pytest.skip(str(refused))
         return self.target.exchanger.send(body, auth, content_type=content_type)
 
-    def _verify(self, exchange: Exchange, intent: Intent) -> None:
+    def _exchange(
+        self, body: bytes, *, auth: AuthHeader = CONFIGURED, destinations: Sequence[str] = ()
+    ) -> Exchange | None:
+        """`post`, or while the plugin prefetches: record the request (None: nothing to judge
+        yet) and later hand back its fetched exchange (`_prefetch.py`)."""
+        prefetch = self.prefetch
+        if prefetch is not None:
+            planned = PlannedRequest(body, auth, "application/json", tuple(destinations))
+            if prefetch.recording:
+                prefetch.record(planned)
+                return None
+            fetched = prefetch.take(planned)
+            if fetched is not None:
+                return fetched  # admitted by the guard when it was fetched
+            if self.target.exchanger.unresponsive:
+                pytest.skip(UNRESPONSIVE)  # as the `sms` fixture does when nothing was fetched
+        return self.post(body, auth=auth, destinations=destinations)
+
+    def _verify(self, exchange: Exchange | None, intent: Intent) -> None:
         """Run every check that applies to `intent` over `exchange`; raise their failures."""
+        if exchange is None:
+            return  # recorded, not sent: judged in the prefetched test's second pass
         exchanged = Exchanged(exchange, intent, self.target.options.vendor_profile)
         verification = Verification(exchanged, recorder=self.recorder, evidence=self.evidence)
         failures = verification.run()
@@ -164,7 +191,7 @@ class ConformanceClient:
         """Send a valid, OPEN-free request; 200 and a conforming answer (R10-R13, S1-S13, A5).
         `purpose` says which kind of valid request it is (which acceptance check judges it);
         `label` names it in failures (the valid base request of a negative test)."""
-        exchange = self.post(
+        exchange = self._exchange(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
         self._verify(exchange, ValidRequest(document, purpose, label=label))
@@ -178,14 +205,14 @@ class ConformanceClient:
             document = json.loads(body)
         except ValueError:
             document = None
-        exchange = self.post(body, destinations=_destinations_of(document))
+        exchange = self._exchange(body, destinations=_destinations_of(document))
         self._verify(exchange, RuleBreakingRequest(rule_id, verdict, mutation))
 
     def verify_unauthorized(
         self, document: Mapping[str, Any], *, auth: AuthHeader, rule_id: str
     ) -> None:
         """Send a valid request with a bad credential; 401 with the envelope (A1-A4)."""
-        exchange = self.post(
+        exchange = self._exchange(
             encode_json(document), auth=auth, destinations=_destinations_of(document)
         )
         intent = BadCredentialRequest(rule_id, auth.describe(), auth.label or None)
@@ -193,5 +220,5 @@ class ConformanceClient:
 
     def verify_seed(self, document: Mapping[str, Any], expected_counts: Sequence[int]) -> None:
         """The seed's request: 200 (R10) and smsCount as "Reproducing the seed" says (S12)."""
-        exchange = self.post(encode_json(document), destinations=_destinations_of(document))
+        exchange = self._exchange(encode_json(document), destinations=_destinations_of(document))
         self._verify(exchange, ValidRequest(document, "seed", tuple(expected_counts)))

@@ -11,11 +11,13 @@ OPEN (the server is told, not failed, unless the user requires that client).
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import socket
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
@@ -501,14 +503,17 @@ def replay(
     authorization: str,
     timeout: float,
     network: NetworkSettings = _DIRECT,
+    concurrency: int = 1,
 ) -> list[tuple[RecordedRequest, Exchange]]:
-    """Every recorded request of one client sent to `destination`, with its answer.
+    """Every recorded request of one client sent to `destination`, with its answer, in the
+    recording's order; up to `concurrency` at once (`--concurrency`: each on its own connection,
+    as each is anyway).
 
     The wrong-key requests carry a credential in the user's scheme that cannot be theirs.
     """
     scheme = authorization.split(" ", 1)[0]
     wrong = f"{scheme} sms-acceptance-not-a-key-{secrets.token_hex(8)}"
-    replies = []
+    sends: list[tuple[RecordedRequest, Callable[[], Exchange]]] = []
     for recorded in recording.requests:
         credential = wrong if recorded.wrong_credential else authorization
         auth = (
@@ -523,10 +528,17 @@ def replay(
         shown = shown_request(
             recorded, url=url, host=destination.host, auth=auth, authorization=authorization
         )
-        replies.append(
+        sends.append(
             (
                 recorded,
-                send_raw(destination.base_url, raw, shown=shown, timeout=timeout, network=network),
+                functools.partial(
+                    send_raw, destination.base_url, raw, shown=shown, timeout=timeout,
+                    network=network,
+                ),
             )
-        )
-    return replies
+        )  # fmt: skip
+    if concurrency < 2 or len(sends) < 2:
+        return [(recorded, send()) for recorded, send in sends]
+    with ThreadPoolExecutor(min(concurrency, len(sends))) as senders:
+        exchanges = list(senders.map(lambda pair: pair[1](), sends))
+    return [(recorded, exchange) for (recorded, _), exchange in zip(sends, exchanges, strict=True)]

@@ -9,7 +9,10 @@ report can name, in the spirit of httpx's exception hierarchy.
 
 The client (`_http11`: h11 over asyncio streams, one keep-alive connection) runs on one event loop
 for the whole run, driven from the calling thread by `HttpExchanger.send`: no thread hop per
-request, which with httpx's client had cost a fifth of a conformance run's CPU.
+request, which with httpx's client had cost a fifth of a conformance run's CPU. `send_many` sends a
+batch of independent requests together over a pool of such connections, at most `concurrency` in
+flight (`--concurrency`), each with its own deadline; `_request_pacing` spaces their starts
+(`--rate-limit`) and honours a 429's `Retry-After`, in both paths.
 """
 
 from __future__ import annotations
@@ -17,25 +20,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import ssl
 import threading
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from sms_acceptance._live_guard import is_loopback_url
-from sms_acceptance._network import NetworkConfigError, NetworkSettings
+from sms_acceptance._network import NetworkConfigError, NetworkSettings, ProxyUrl
 from sms_acceptance.conformance import _http11
 from sms_acceptance.conformance._auth_header import AuthHeader
 from sms_acceptance.conformance._network_options import curl_network_words
+from sms_acceptance.conformance._request_pacing import (
+    MAX_429_RETRIES,
+    MAX_RETRY_AFTER_S,
+    RequestPacer,
+    retry_after_seconds,
+)
 
 __all__ = [
     "BodyKind",
     "Exchange",
     "FailureCategory",
     "HttpExchanger",
+    "OutgoingRequest",
     "ReceivedResponse",
     "SentRequest",
     "TransportFailure",
@@ -202,6 +213,15 @@ class Exchange:
         return self.outcome if isinstance(self.outcome, ReceivedResponse) else None
 
 
+@dataclass(frozen=True)
+class OutgoingRequest:
+    """One request of a `send_many` batch: what `send` takes."""
+
+    body: bytes
+    auth: AuthHeader
+    content_type: str = "application/json"
+
+
 def _categorise(error: Exception, *, connected: bool) -> tuple[FailureCategory, str]:
     """The report's category for each way an exchange fails (the zoo's wire servers pin them)."""
     text = " ".join(str(error).split()) or type(error).__name__
@@ -246,9 +266,11 @@ def _in_running_loop() -> bool:
 
 
 class HttpExchanger:
-    """Sends requests to one endpoint URL, one at a time over one kept-alive connection.
+    """Sends requests to one endpoint URL over kept-alive connections: `send` one at a time over
+    one of them, `send_many` a batch over up to `concurrency` of them.
 
-    `request_timeout` bounds each request as a whole; `max_body_bytes` bounds what is read.
+    `request_timeout` bounds each request as a whole (not its wait for a connection or a turn);
+    `max_body_bytes` bounds what is read. `rate_limit` (requests per second) spaces starts.
     After `unresponsive_after` consecutive timeouts the target is `unresponsive`, which the
     plugin uses to skip the remaining tests instead of waiting out every one of them.
     """
@@ -262,15 +284,21 @@ class HttpExchanger:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         unresponsive_after: int = 3,
         network: NetworkSettings | None = None,
+        concurrency: int = 1,
+        rate_limit: float | None = None,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self.url = url
+        self.concurrency = concurrency
+        self.pacer = RequestPacer(rate_limit)
         self._authorization = authorization
         self.request_timeout = request_timeout
         self.max_body_bytes = max_body_bytes
         self._unresponsive_after = unresponsive_after
         self._consecutive_timeouts = 0
         self._lock = threading.Lock()
-        # One request at a time on one connection; the loop runs only inside `send`.
+        # One caller at a time drives the loop; the loop runs only inside `send`/`send_many`.
         self._io_lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self.network = NetworkSettings() if network is None else network
@@ -283,15 +311,33 @@ class HttpExchanger:
         except (ValueError, NetworkConfigError) as error:
             # Reported per request, as a failure, never raised here.
             self._endpoint = error
-            self._client: _http11.Http11Client | None = None
+            self._tls_context: ssl.SSLContext | None = None
+            self._proxy: ProxyUrl | None = None
         else:
-            self._client = _http11.Http11Client(
-                self._endpoint,
-                connect_timeout=min(self.request_timeout, 10.0),
-                retry_stale=is_loopback_url(url),
-                tls_context=tls_context,
-                proxy=route.proxy,
-            )
+            self._tls_context = tls_context
+            self._proxy = route.proxy
+        # Idle clients, each one keep-alive connection; `send` always takes the first, so a
+        # sequential run keeps using one connection. Grows up to `concurrency`.
+        self._idle: list[_http11.Http11Client] = []
+        self._clients: list[_http11.Http11Client] = []
+
+    def _checkout(self) -> _http11.Http11Client:
+        """An idle client, or a new one (the caller bounds how many are out at once)."""
+        if self._idle:
+            return self._idle.pop(0)
+        assert isinstance(self._endpoint, _http11.Endpoint)
+        client = _http11.Http11Client(
+            self._endpoint,
+            connect_timeout=min(self.request_timeout, 10.0),
+            retry_stale=is_loopback_url(self.url),
+            tls_context=self._tls_context,
+            proxy=self._proxy,
+        )
+        self._clients.append(client)
+        return client
+
+    def _checkin(self, client: _http11.Http11Client) -> None:
+        self._idle.insert(0, client)
 
     def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Run `coroutine` on this exchanger's loop, in this thread unless it already runs one
@@ -316,6 +362,41 @@ class HttpExchanger:
         extra_headers: Mapping[str, str] | None = None,
     ) -> Exchange:
         """POST `body` with `auth`; never raises for anything the server does."""
+        request, headers = self._prepare(body, auth, content_type, extra_headers)
+        outcome = self._call(self._send_paced(headers, body))
+        self._count_timeouts([outcome])
+        return Exchange(request=request, outcome=outcome)
+
+    def send_many(self, requests: Sequence[OutgoingRequest]) -> list[Exchange | None]:
+        """POST every request, up to `concurrency` at a time; the exchanges in `requests`' order.
+        Once the target is `unresponsive` no further request starts (None in its place): a
+        hanging server must not cost a timeout per request. Never raises for what the server
+        does."""
+        prepared = [self._prepare(r.body, r.auth, r.content_type, None) for r in requests]
+        outcomes = self._call(
+            self._send_all([(h, r.body) for (_, h), r in zip(prepared, requests, strict=True)])
+        )
+        return [
+            None if o is None else Exchange(request=p[0], outcome=o)
+            for p, o in zip(prepared, outcomes, strict=True)
+        ]
+
+    def _count_timeouts(self, outcomes: Sequence[ReceivedResponse | TransportFailure]) -> None:
+        with self._lock:
+            for outcome in outcomes:
+                if isinstance(outcome, TransportFailure) and outcome.category.is_timeout:
+                    self._consecutive_timeouts += 1
+                else:
+                    self._consecutive_timeouts = 0
+
+    def _prepare(
+        self,
+        body: bytes,
+        auth: AuthHeader,
+        content_type: str,
+        extra_headers: Mapping[str, str] | None,
+    ) -> tuple[SentRequest, dict[str, str]]:
+        """The request as shown (credential redacted) and the headers actually sent."""
         headers: dict[str, str] = {
             "Accept": "application/json",
             "Accept-Encoding": _http11.ACCEPT_ENCODING,
@@ -338,26 +419,59 @@ class HttpExchanger:
             auth=auth,
             curl_network=self._curl_network,
         )
-        outcome = self._call(self._send(headers, body))
-        with self._lock:
-            if isinstance(outcome, TransportFailure) and outcome.category.is_timeout:
-                self._consecutive_timeouts += 1
-            else:
-                self._consecutive_timeouts = 0
-        return Exchange(request=request, outcome=outcome)
+        return request, headers
+
+    async def _send_all(
+        self, batch: Sequence[tuple[dict[str, str], bytes]]
+    ) -> list[ReceivedResponse | TransportFailure | None]:
+        """Every request of `batch`, at most `concurrency` in flight (None: not started, the
+        target had become unresponsive)."""
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(
+            headers: dict[str, str], body: bytes
+        ) -> ReceivedResponse | TransportFailure | None:
+            async with slots:
+                if self.unresponsive:
+                    return None
+                outcome = await self._send_paced(headers, body)
+                self._count_timeouts([outcome])
+                return outcome
+
+        return list(await asyncio.gather(*(one(h, b) for h, b in batch)))
+
+    async def _send_paced(
+        self, headers: dict[str, str], body: bytes
+    ) -> ReceivedResponse | TransportFailure:
+        """One request on a pooled connection, in its turn; again after a 429's `Retry-After`."""
+        client = None if isinstance(self._endpoint, ValueError) else self._checkout()
+        try:
+            for attempt in range(MAX_429_RETRIES + 1):
+                await self.pacer.wait_turn()
+                outcome = await self._send(client, headers, body)
+                if not isinstance(outcome, ReceivedResponse) or outcome.status != 429:
+                    return outcome
+                wait = retry_after_seconds(outcome.header("retry-after"))
+                if wait is None or wait > MAX_RETRY_AFTER_S or attempt == MAX_429_RETRIES:
+                    return outcome
+                self.pacer.pause_for(wait)
+            return outcome
+        finally:
+            if client is not None:
+                self._checkin(client)
 
     async def _send(
-        self, headers: dict[str, str], body: bytes
+        self, client: _http11.Http11Client | None, headers: dict[str, str], body: bytes
     ) -> ReceivedResponse | TransportFailure:
         started = time.monotonic()
         reception = _http11.Reception()
         try:
-            if self._client is None:
+            if client is None:
                 raise _http11.ConnectFailed(str(self._endpoint), refused=False)
             # ASCII, as httpx encoded them: a value it cannot encode fails here, not on the wire.
             wire_headers = [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
             async with asyncio.timeout(self.request_timeout):
-                await self._client.post(
+                await client.post(
                     wire_headers, body, max_body_bytes=self.max_body_bytes, reception=reception
                 )
         except Exception as error:  # every failure of the server becomes a categorised value
@@ -382,8 +496,8 @@ class HttpExchanger:
         with self._io_lock:
             if self._loop.is_closed():
                 return
-            if self._client is not None:
-                self._client.close()
+            for client in self._clients:
+                client.close()
             # Let the aborted transport release its socket; a broken server must not mask the
             # run's verdict, so nothing here may raise.
             # An interrupted `send` (Ctrl-C) can leave its task behind: cancel it too.

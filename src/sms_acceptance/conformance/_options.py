@@ -20,6 +20,11 @@ from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_
 from sms_acceptance._network import NetworkSettings
 from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR
 from sms_acceptance.conformance._client_compat import load_recordings, matches_client
+from sms_acceptance.conformance._concurrency_options import (
+    SendingSettings,
+    add_concurrency_options,
+    read_concurrency_options,
+)
 from sms_acceptance.conformance._network_options import add_network_options, read_network_options
 from sms_acceptance.conformance._profile import (
     VendorProfile,
@@ -53,6 +58,7 @@ class SuiteOptions:
     # K1-K5: clients whose breakage fails the run (--require-client and the vendor profile).
     required_clients: tuple[str, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    sending: SendingSettings = field(default_factory=SendingSettings)
 
     @property
     def endpoint_url(self) -> str:
@@ -145,6 +151,7 @@ def add_options(parser: pytest.Parser) -> None:
         f"{DEFAULT_REPORT_DIR})",
     )
     add_network_options(group)
+    add_concurrency_options(group)
 
 
 def _usage(message: str) -> pytest.UsageError:
@@ -263,6 +270,7 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         report_dir=Path(str(config.getoption("sms_report_dir"))),
         required_clients=required,
         network=read_network_options(config, None if base_url is None else base_url + path),
+        sending=read_concurrency_options(config),
     )
 
 

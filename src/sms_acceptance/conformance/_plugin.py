@@ -34,7 +34,7 @@ from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
 from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR, NO_AUTH
-from sms_acceptance.conformance._client import ConformanceClient, Target
+from sms_acceptance.conformance._client import UNRESPONSIVE, ConformanceClient, Target
 from sms_acceptance.conformance._client_compat import CLIENT_PROPERTY, verdicts_table
 from sms_acceptance.conformance._evidence import CheckFailed
 from sms_acceptance.conformance._exchange import HttpExchanger, TransportFailure
@@ -50,10 +50,17 @@ from sms_acceptance.conformance._options import (
     add_options,
     read_options,
 )
+from sms_acceptance.conformance._prefetch import (
+    AheadTest,
+    Prefetch,
+    fetch_ahead,
+    record_and_fetch,
+)
 from sms_acceptance.conformance._report_html import write_html_report
 from sms_acceptance.conformance._report_junit import write_junit_report
 from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
 from sms_acceptance.conformance._verify import CheckRecorder
+from sms_acceptance.generation import pin_generation_clock
 
 __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
 
@@ -126,11 +133,11 @@ def sms_target(request: pytest.FixtureRequest) -> Target:
 @pytest.fixture
 def sms(request: pytest.FixtureRequest, sms_target: Target) -> ConformanceClient:
     """One test's handle: send requests and apply the checks (see `ConformanceClient`)."""
-    if sms_target.exchanger.unresponsive:
-        pytest.skip(
-            "the target stopped answering (3 consecutive requests timed out); see "
-            "response_within_timeout"
-        )
+    ahead = _plugin(request.config)._ahead.get(request.node.nodeid)
+    if sms_target.exchanger.unresponsive and (ahead is None or not ahead.fetched):
+        # A test whose requests were fetched before the target stopped answering still judges
+        # them (`_prefetch.py`): those timeouts are the evidence.
+        pytest.skip(UNRESPONSIVE)
     recorder = CheckRecorder(level=sms_target.options.level)
     request.node.stash[_RECORDER] = recorder
     return ConformanceClient(sms_target, recorder, request.node.nodeid)
@@ -201,6 +208,7 @@ class ConformancePlugin:
         self.live_sent = 0  # controller: destinations sent to a live target, all workers
         self._live_reported = 0  # this process: already attached to a report
         self._diagnosis: list[str] = []
+        self._ahead: dict[str, Prefetch] = {}  # loopback runs: each test's requests, fetched
 
     # -- the target ----------------------------------------------------------------------------
 
@@ -273,6 +281,9 @@ class ConformancePlugin:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self.config.option.collectonly:
             return  # nothing is sent and no report is written when only collecting
+        # Dates are drawn around the minute the run started: a test's record and judge passes
+        # (`_prefetch.py`) build the same bytes even when a minute ends between them.
+        pin_generation_clock(dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
         if _is_worker(self.config):
             workerinput = self.config.workerinput  # type: ignore[attr-defined]
             shared = workerinput[_WORKER_KEY]
@@ -297,6 +308,8 @@ class ConformancePlugin:
             authorization=self.options.authorization,
             request_timeout=self.options.request_timeout,
             network=self.options.network,
+            concurrency=self.options.sending.for_target(self.options.base_url),
+            rate_limit=self.options.sending.rate_limit,
         )
         self._stack.callback(exchanger.close)
         if not _is_worker(self.config):
@@ -338,7 +351,101 @@ class ConformancePlugin:
             f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
             f"seed {self.seed}, reports in {options.report_dir}",
             _network_line(options),
+            f"  sending: at most {options.sending.for_target(options.base_url)} request(s) in "
+            f"flight (--concurrency), "
+            + (
+                f"at most {options.sending.rate_limit:g}/s (--rate-limit)"
+                if options.sending.rate_limit
+                else "no rate limit"
+            ),
         ]
+
+    # -- concurrency ---------------------------------------------------------------------------
+
+    def _ahead_test(self, item: pytest.Item) -> AheadTest | None:
+        """`item` as a test whose requests can be recorded ahead: it takes `sms` and its
+        parameters, nothing else, and no mark may keep pytest from running it (a skipped test's
+        requests must not be sent)."""
+        if not isinstance(item, pytest.Function) or any(
+            item.get_closest_marker(name) is not None
+            for name in ("skip", "skipif", "xfail", "usefixtures")
+        ):
+            return None
+        names = tuple(item._fixtureinfo.argnames)
+        params = getattr(item, "callspec", None)
+        given = {} if params is None else dict(params.params)
+        if "sms" not in names or any(n != "sms" and n not in given for n in names):
+            return None
+        function = item.obj
+
+        def run(client: object) -> object:
+            return function(**{n: client if n == "sms" else given[n] for n in names})
+
+        return AheadTest(item.nodeid, run)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """A loopback target, in one process: every test's requests recorded, then fetched
+        together, before the first test runs (`_prefetch.py`). Against any other target each
+        Hypothesis test fetches its own (`pytest_pyfunc_call`): nothing is sent for a test that
+        a stopped run (`-x`, Ctrl-C) never reaches."""
+        target = self._target
+        if (
+            target is None
+            or session.config.option.collectonly
+            or _is_worker(self.config)
+            or self.config.getoption("dist", "no") != "no"
+            or self.options.live
+            or target.exchanger.concurrency < 2
+        ):
+            return
+        tests = [test for item in session.items if (test := self._ahead_test(item)) is not None]
+        level = self.options.level
+
+        def make_client(nodeid: str) -> ConformanceClient:
+            return ConformanceClient(target, CheckRecorder(level=level), nodeid)
+
+        self._ahead = fetch_ahead(
+            tests, make_client, target.exchanger, target.guard, self.options.endpoint_url
+        )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+        """A test fetched ahead (`pytest_runtestloop`) judges what was fetched for it; another
+        Hypothesis test with the `sms` fixture has its requests fetched together before it runs
+        for real (`_prefetch.py`); unless `--concurrency 1`."""
+        from hypothesis import is_hypothesis_test
+
+        client = pyfuncitem.funcargs.get("sms")
+        if not isinstance(client, ConformanceClient):
+            return (yield)
+        ahead = self._ahead.pop(pyfuncitem.nodeid, None)
+        if ahead is not None:
+            client.prefetch = ahead
+            try:
+                return (yield)
+            finally:
+                client.prefetch = None
+        target = self._target
+        if (
+            target is None
+            or target.exchanger.concurrency < 2
+            or not is_hypothesis_test(pyfuncitem.obj)
+        ):
+            return (yield)
+        arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        client.prefetch = Prefetch()
+        try:
+            record_and_fetch(
+                lambda: pyfuncitem.obj(**arguments),
+                client.prefetch,
+                target.exchanger,
+                target.guard,
+                self.options.endpoint_url,
+            )
+            return (yield)
+        finally:
+            client.prefetch = None
 
     # -- tallies -------------------------------------------------------------------------------
 
@@ -417,6 +524,10 @@ class ConformancePlugin:
                 "network": options.network.describe(
                     options.endpoint_url if options.base_url else None
                 ),
+                "sending": {
+                    "concurrency": options.sending.for_target(options.base_url),
+                    "rate_limit_per_second": options.sending.rate_limit,
+                },
             },
             "hypothesis": {
                 "profile": self.config.getoption("hypothesis_profile"),
@@ -485,4 +596,5 @@ class ConformancePlugin:
                 terminalreporter.write_sep("-", self._summary_line)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        pin_generation_clock(None)
         self._stack.close()

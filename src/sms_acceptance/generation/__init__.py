@@ -22,6 +22,7 @@ from sms_acceptance._lazy import lazy_exports
 
 TYPE_CHECKING = False  # not typing's: importing typing costs more than this whole module
 if TYPE_CHECKING:
+    from sms_acceptance.generation._clock import generation_now, pin_generation_clock
     from sms_acceptance.generation._encoding import encode_json
     from sms_acceptance.generation._fixed_requests import (
         RequestCase,
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 # not load Hypothesis).
 _EXPORTS: dict[str, str] = {
     "encode_json": "_encoding",
+    "generation_now": "_clock",
+    "pin_generation_clock": "_clock",
     "BOUNDARY_LENGTHS": "_texts",
     "MUTATIONS": "_mutations",
     "Mutation": "_mutations",
@@ -92,10 +95,12 @@ __all__ = [
     "delivery_windows",
     "drop_open_properties",
     "encode_json",
+    "generation_now",
     "longest_text_requests",
     "longest_value_requests",
     "optional_field_requests",
     "phone_numbers",
+    "pin_generation_clock",
     "seed_request",
     "send_at_values",
     "single_message",

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance._schema_store import bundled_schema
+from sms_acceptance.generation._clock import generation_now
 from sms_acceptance.generation._schema_strategy import compile_schema
 from sms_acceptance.generation._texts import TEXT_FAMILIES, SmsText, sms_texts
 
@@ -135,7 +136,7 @@ def phone_numbers(fixed: Sequence[str] = ()) -> st.SearchStrategy[str]:
 @st.composite
 def send_at_values(draw: st.DrawFn, now: dt.datetime | None = None) -> str:
     """`sendAt` in a form R11 says must be accepted: past, or up to 170 days ahead."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or generation_now()
     offset = draw(st.integers(min_value=-365 * 24 * 60, max_value=170 * 24 * 60))
     moment = (now + dt.timedelta(minutes=offset)).replace(second=0, microsecond=0)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.000")
