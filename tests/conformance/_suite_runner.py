@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -80,14 +80,21 @@ def run_suite(
     select: tuple[str, ...] = ("conformance",),
     timeout: float = SUITE_TIMEOUT_S,
     base_url: str | None = None,
+    variables: Mapping[str, str | None] | None = None,
 ) -> SuiteRun:
     """`pytest SELECT --report-dir DIR ARGS` in a subprocess from the checkout, bounded in time;
-    `authorization` (None: unset) in $SMS_ACCEPTANCE_AUTHORIZATION."""
+    `authorization` (None: unset) in $SMS_ACCEPTANCE_AUTHORIZATION; `variables` set (None: unset)
+    on top of this process's environment."""
     # The outer pytest (and xdist) leave PYTEST_* variables that would change the inner run.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     environment.pop(AUTHORIZATION_ENV, None)
     if authorization is not None:
         environment[AUTHORIZATION_ENV] = authorization
+    for name, value in (variables or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     command = [
         sys.executable, "-m", "pytest", *select, "-p", "no:cacheprovider",
         "--report-dir", str(report_dir), *args,

@@ -137,18 +137,25 @@ def _without_send_at(body: bytes) -> object:
 def test_the_same_seed_sends_the_same_requests(
     suite: Callable[..., SuiteRun], tmp_path: Path
 ) -> None:
-    """Also whatever the concurrency: the run sending 16 at once and the
-    one sending one at a time send the same requests (in whatever order they arrive)."""
-    sent: list[list[str]] = []
-    for concurrency in ("16", "1"):
+    """Also whatever the concurrency and wherever it runs: the run sending 16 at once in a CI job
+    (`CI` set, which makes Hypothesis load its own `ci` profile) and the one sending one at a time
+    elsewhere send the same requests (in whatever order they arrive); and the seed, not the
+    environment, decides them: another seed in the CI job sends other requests."""
+
+    def sent(seed: str, concurrency: str, ci: str | None) -> list[str]:
         app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
         with serve_on_loopback(app, log_level="error") as server:
             run = suite(
                 "--base-url", server.base_url, "--hypothesis-profile", "quick",
-                "--hypothesis-seed", "20261125", "-k", "R13_generated or S12_sms_count_matches",
-                "--concurrency", concurrency, report_dir=tmp_path / f"c{concurrency}",
+                "--hypothesis-seed", seed, "-k", "R13_generated or S12_sms_count_matches",
+                "--concurrency", concurrency, report_dir=tmp_path / f"{seed}-{concurrency}",
+                variables={"CI": ci},
             )  # fmt: skip
         assert run.returncode == 0, run.output[-2000:]
-        sent.append(sorted(json.dumps(_without_send_at(body)) for body in app.bodies))
-    assert len(sent[0]) > 10
-    assert sent[0] == sent[1]
+        return sorted(json.dumps(_without_send_at(body)) for body in app.bodies)
+
+    together_in_ci = sent("20261125", "16", "true")
+    one_at_a_time = sent("20261125", "1", None)
+    assert len(together_in_ci) > 10
+    assert together_in_ci == one_at_a_time
+    assert sent("20261126", "16", "true") != together_in_ci

@@ -6,6 +6,13 @@ timeout, and the failing example (with its exact bytes and a `curl`) is evidence
 are off (answer time is a check of its own: `response_within_timeout`), the example database is off
 (a run's verdict depends only on the server and the seed), and health checks about slow data or
 function-scoped fixtures do not apply to an HTTP suite.
+
+Every setting a run's draws depend on is set here, none inherited: Hypothesis loads its own `ci`
+profile when the environment has `CI` set, and a profile registered then inherits from it. That one
+sets `derandomize`, which derives each test's examples from its source and ignores
+`--hypothesis-seed`: the reproduction commands' seed would reproduce nothing, and a test's record
+and judge passes (`_prefetch.py`) drew different examples (pytest's plugin adds a parametrised
+test's node id to that digest only while the test runs).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ _NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 def register_profiles() -> None:
     """Register the three profiles (idempotent: re-registering replaces them)."""
     common = settings(
+        derandomize=False,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
