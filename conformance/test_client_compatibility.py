@@ -20,7 +20,7 @@ import pytest
 
 from sms_acceptance import LiveTrafficRefused
 from sms_acceptance.conformance import ConformanceClient, encode_json, plain_request
-from sms_acceptance.conformance._client_compat import (
+from sms_acceptance.conformance.checks._client_compat import (
     CLIENT_PROPERTY,
     ClientRecording,
     Destination,

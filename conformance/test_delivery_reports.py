@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 
 from sms_acceptance.conformance import ConformanceClient
-from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
-from sms_acceptance.conformance._dlr_checks import PULL_CHECKS, PUSH_CHECKS
-from sms_acceptance.conformance._dlr_plugin import (
+from sms_acceptance.conformance.checks._catalogue import CHECKS_BY_NAME
+from sms_acceptance.conformance.checks._dlr_checks import PULL_CHECKS, PUSH_CHECKS
+from sms_acceptance.conformance.plugin._dlr_plugin import (
     DeliveryReportRun,
     verify_pull_check,
     verify_push_check,

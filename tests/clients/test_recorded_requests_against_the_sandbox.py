@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance.conformance._client_compat import (
+from sms_acceptance.conformance.checks._client_compat import (
     Destination,
     RecordedRequest,
     judge_client,
     load_recordings,
     replay,
 )
-from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse
+from sms_acceptance.conformance.transport._exchange import Exchange, ReceivedResponse
 from sms_acceptance.sandbox import SandboxConfig, running_sandbox
 
 from .conftest import API_KEY, environments

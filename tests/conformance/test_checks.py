@@ -10,17 +10,17 @@ import json
 from typing import Any
 
 from sms_acceptance._redaction import Redactor
-from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
-from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME
-from sms_acceptance.conformance._check_registry import (
+from sms_acceptance.conformance.checks._catalogue import CHECKS, CHECKS_BY_NAME
+from sms_acceptance.conformance.checks._check_registry import (
     BadCredentialRequest,
     Exchanged,
     Intent,
     ValidRequest,
 )
-from sms_acceptance.conformance._evidence import EvidenceContext
-from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse, SentRequest
-from sms_acceptance.conformance._verify import CheckRecorder, Verification
+from sms_acceptance.conformance.checks._evidence import EvidenceContext
+from sms_acceptance.conformance.checks._verify import CheckRecorder, Verification
+from sms_acceptance.conformance.transport._auth_header import CONFIGURED, NO_AUTH, AuthHeader
+from sms_acceptance.conformance.transport._exchange import Exchange, ReceivedResponse, SentRequest
 
 _TWO = {
     "messages": [{"destinations": [{"to": "41793026727"}, {"to": "41793026834"}], "text": "Hi"}]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sms_acceptance.conformance import VendorProfileError, load_profile
-from sms_acceptance.conformance._dlr_plugin import push_skip_reason
+from sms_acceptance.conformance.plugin._dlr_plugin import push_skip_reason
 
 from .conftest import SuiteRun
 from .test_usage_errors import _assert_one_line_usage_error

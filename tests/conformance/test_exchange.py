@@ -32,8 +32,8 @@ from sms_acceptance.conformance import (
     HttpExchanger,
     ReceivedResponse,
     TransportFailure,
-    _http11,
 )
+from sms_acceptance.conformance.transport import _http11
 
 from ._raw_server import http_response, read_request, wire_server
 from .conftest import SECRET

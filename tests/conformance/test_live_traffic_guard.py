@@ -62,7 +62,7 @@ def test_allowed_live_run_sends_only_to_test_numbers_within_the_budget(
 
 
 def test_xdist_workers_shares_of_the_budget_add_up_to_it_exactly() -> None:
-    from sms_acceptance.conformance._plugin import _budget_share
+    from sms_acceptance.conformance.plugin._plugin import _budget_share
 
     for budget, workers in ((1, 2), (7, 3), (50, 4), (3, 8)):
         shares = [_budget_share(budget, workers, f"gw{i}") for i in range(workers)]
@@ -73,9 +73,9 @@ def test_an_xdist_worker_refuses_a_target_its_own_command_line_did_not_allow() -
     import dataclasses
     from pathlib import Path
 
-    from sms_acceptance.conformance._options import SuiteOptions
-    from sms_acceptance.conformance._plugin import _check_worker_target
-    from sms_acceptance.conformance._profile import VendorProfile
+    from sms_acceptance.conformance.checks._profile import VendorProfile
+    from sms_acceptance.conformance.plugin._options import SuiteOptions
+    from sms_acceptance.conformance.plugin._plugin import _check_worker_target
 
     own = SuiteOptions(
         base_url="https://api.vendor.invalid",

@@ -6,20 +6,15 @@ check names (`CHECKS`) and the `summary.json` layout are documented in `docs/con
 
 from __future__ import annotations
 
-from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
-from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME, Check
-from sms_acceptance.conformance._client import ConformanceClient
-from sms_acceptance.conformance._evidence import CheckFailed, Failure
-from sms_acceptance.conformance._exchange import (
-    BodyKind,
-    FailureCategory,
-    HttpExchanger,
-    ReceivedResponse,
-    TransportFailure,
+from sms_acceptance.conformance.checks._catalogue import CHECKS, CHECKS_BY_NAME, Check
+from sms_acceptance.conformance.checks._evidence import CheckFailed, Failure
+from sms_acceptance.conformance.checks._profile import (
+    VendorProfile,
+    VendorProfileError,
+    load_profile,
 )
-from sms_acceptance.conformance._hypothesis_profiles import examples, register_profiles
-from sms_acceptance.conformance._profile import VendorProfile, VendorProfileError, load_profile
-from sms_acceptance.conformance._requests import (
+from sms_acceptance.conformance.plugin._hypothesis_profiles import examples, register_profiles
+from sms_acceptance.conformance.plugin._requests import (
     SEED_SMS_COUNTS,
     addressed_request,
     destinations_for,
@@ -29,6 +24,15 @@ from sms_acceptance.conformance._requests import (
     seed_request_for,
     text_request,
     texts_request,
+)
+from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient
+from sms_acceptance.conformance.transport._auth_header import CONFIGURED, NO_AUTH, AuthHeader
+from sms_acceptance.conformance.transport._exchange import (
+    BodyKind,
+    FailureCategory,
+    HttpExchanger,
+    ReceivedResponse,
+    TransportFailure,
 )
 from sms_acceptance.generation import (
     MUTATIONS,

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sms_acceptance.conformance import _checks  # noqa: F401  (registers the checks)
-from sms_acceptance.conformance._check_registry import (
+from sms_acceptance.conformance.checks import _checks  # noqa: F401  (registers the checks)
+from sms_acceptance.conformance.checks._check_registry import (
     REGISTRY,
     VALID_REQUEST,
     Blocked,
@@ -21,8 +21,8 @@ from sms_acceptance.conformance._check_registry import (
     Exchanged,
     Failed,
 )
-from sms_acceptance.conformance._diagnosis import answer_signature
-from sms_acceptance.conformance._evidence import (
+from sms_acceptance.conformance.checks._diagnosis import answer_signature
+from sms_acceptance.conformance.checks._evidence import (
     EvidenceContext,
     ExchangeEvidence,
     Failure,

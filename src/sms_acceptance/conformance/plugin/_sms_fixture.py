@@ -19,8 +19,7 @@ import pytest
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor
 from sms_acceptance._request_rules import RequestVerdict
-from sms_acceptance.conformance._auth_header import CONFIGURED, AuthHeader
-from sms_acceptance.conformance._check_registry import (
+from sms_acceptance.conformance.checks._check_registry import (
     REGISTRY,
     BadCredentialRequest,
     Exchanged,
@@ -29,11 +28,12 @@ from sms_acceptance.conformance._check_registry import (
     RuleBreakingRequest,
     ValidRequest,
 )
-from sms_acceptance.conformance._evidence import CheckFailed, EvidenceContext, Failure
-from sms_acceptance.conformance._exchange import Exchange, HttpExchanger
-from sms_acceptance.conformance._options import SuiteOptions
-from sms_acceptance.conformance._prefetch import PlannedRequest, Prefetch
-from sms_acceptance.conformance._verify import CheckRecorder, Verification
+from sms_acceptance.conformance.checks._evidence import CheckFailed, EvidenceContext, Failure
+from sms_acceptance.conformance.checks._verify import CheckRecorder, Verification
+from sms_acceptance.conformance.plugin._options import SuiteOptions
+from sms_acceptance.conformance.plugin._prefetch import PlannedRequest, Prefetch
+from sms_acceptance.conformance.transport._auth_header import CONFIGURED, AuthHeader
+from sms_acceptance.conformance.transport._exchange import Exchange, HttpExchanger
 from sms_acceptance.generation import encode_json
 
 __all__ = ["UNRESPONSIVE", "ConformanceClient", "Target"]

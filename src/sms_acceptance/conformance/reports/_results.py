@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sms_acceptance.conformance._catalogue import CHECKS, Check
-from sms_acceptance.conformance._diagnosis import diagnose
-from sms_acceptance.conformance._profile import VendorProfile
+from sms_acceptance.conformance.checks._catalogue import CHECKS, Check
+from sms_acceptance.conformance.checks._diagnosis import diagnose
+from sms_acceptance.conformance.checks._profile import VendorProfile
 
 __all__ = ["PROPERTY_NAME", "SUMMARY_FORMAT", "CheckTally", "RunResults"]
 

@@ -33,33 +33,33 @@ from sms_acceptance import __version__
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
-from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR, NO_AUTH
-from sms_acceptance.conformance._client import UNRESPONSIVE, ConformanceClient, Target
-from sms_acceptance.conformance._client_compat import CLIENT_PROPERTY, verdicts_table
-from sms_acceptance.conformance._evidence import CheckFailed
-from sms_acceptance.conformance._exchange import HttpExchanger, TransportFailure
-from sms_acceptance.conformance._hypothesis_profiles import (
+from sms_acceptance.conformance.checks._client_compat import CLIENT_PROPERTY, verdicts_table
+from sms_acceptance.conformance.checks._evidence import CheckFailed
+from sms_acceptance.conformance.checks._verify import CheckRecorder
+from sms_acceptance.conformance.plugin._hypothesis_profiles import (
     DEFAULT_PROFILE,
     PROFILES,
     register_profiles,
 )
-from sms_acceptance.conformance._network_options import network_reproduce_words
-from sms_acceptance.conformance._options import (
+from sms_acceptance.conformance.plugin._network_options import network_reproduce_words
+from sms_acceptance.conformance.plugin._options import (
     DEFAULT_ENDPOINT_PATH,
     SuiteOptions,
     add_options,
     read_options,
 )
-from sms_acceptance.conformance._prefetch import (
+from sms_acceptance.conformance.plugin._prefetch import (
     AheadTest,
     Prefetch,
     fetch_ahead,
     record_and_fetch,
 )
-from sms_acceptance.conformance._report_html import write_html_report
-from sms_acceptance.conformance._report_junit import write_junit_report
-from sms_acceptance.conformance._results import PROPERTY_NAME, CheckTally, RunResults
-from sms_acceptance.conformance._verify import CheckRecorder
+from sms_acceptance.conformance.plugin._sms_fixture import UNRESPONSIVE, ConformanceClient, Target
+from sms_acceptance.conformance.reports._report_html import write_html_report
+from sms_acceptance.conformance.reports._report_junit import write_junit_report
+from sms_acceptance.conformance.reports._results import PROPERTY_NAME, CheckTally, RunResults
+from sms_acceptance.conformance.transport._auth_header import AUTH_ENV_VAR, NO_AUTH
+from sms_acceptance.conformance.transport._exchange import HttpExchanger, TransportFailure
 from sms_acceptance.generation import pin_generation_clock
 
 __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
@@ -219,7 +219,7 @@ class ConformancePlugin:
         return self._target
 
     def _start_sandbox(self) -> None:
-        from sms_acceptance.conformance._dlr_plugin import embedded_report_config
+        from sms_acceptance.conformance.plugin._dlr_plugin import embedded_report_config
         from sms_acceptance.sandbox import SandboxConfig, SandboxStartError, running_sandbox
 
         authorization = self.options.authorization or f"App {secrets.token_hex(24)}"

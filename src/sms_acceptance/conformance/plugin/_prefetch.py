@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
-from sms_acceptance.conformance._auth_header import AuthHeader
-from sms_acceptance.conformance._exchange import Exchange, HttpExchanger, OutgoingRequest
+from sms_acceptance.conformance.transport._auth_header import AuthHeader
+from sms_acceptance.conformance.transport._exchange import Exchange, HttpExchanger, OutgoingRequest
 
 __all__ = ["AheadTest", "PlannedRequest", "Prefetch", "fetch_ahead", "record_and_fetch"]
 

@@ -24,13 +24,13 @@ from typing import Any, Literal
 
 from sms_acceptance._envelope import ErrorEnvelope, parse_error_envelope
 from sms_acceptance._request_rules import RequestVerdict
-from sms_acceptance.conformance._exchange import (
+from sms_acceptance.conformance.checks._profile import VendorProfile
+from sms_acceptance.conformance.transport._exchange import (
     BodyKind,
     Exchange,
     ReceivedResponse,
     TransportFailure,
 )
-from sms_acceptance.conformance._profile import VendorProfile
 
 __all__ = [
     "REGISTRY",

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sms_acceptance.conformance._client import ConformanceClient
+from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient
 from sms_acceptance.generation import SEED_SMS_COUNTS, SmsText, phone_numbers, seed_request
 
 __all__ = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from sms_acceptance.conformance._exchange import BodyKind, Exchange, ReceivedResponse
+from sms_acceptance.conformance.transport._exchange import BodyKind, Exchange, ReceivedResponse
 
 __all__ = ["MIN_ANSWERS", "answer_signature", "diagnose"]
 

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from sms_acceptance._redaction import Redactor
-from sms_acceptance.conformance._catalogue import FAMILIES
+from sms_acceptance.conformance.checks._catalogue import FAMILIES
 
 __all__ = ["render_html_report", "write_html_report"]
 

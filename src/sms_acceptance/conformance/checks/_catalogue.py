@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from sms_acceptance.conformance import (
+from sms_acceptance.conformance.checks import (
     _checks,  # noqa: F401  (registers the checks)
     _dlr_checks,  # noqa: F401  (registers the D checks)
 )
-from sms_acceptance.conformance._check_registry import REGISTRY, Check, Family, Level
+from sms_acceptance.conformance.checks._check_registry import REGISTRY, Check, Family, Level
 
 __all__ = ["CHECKS", "CHECKS_BY_NAME", "FAMILIES", "Check", "Family", "Level"]
 

@@ -17,9 +17,13 @@ from _pytest.outcomes import Failed  # pytest.fail.Exception, spelled so type ch
 
 from sms_acceptance._redaction import Redactor
 from sms_acceptance._reproduction import curl_command as reproduction_curl
-from sms_acceptance.conformance._check_registry import Check
-from sms_acceptance.conformance._check_registry import Failed as FailedOutcome
-from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse, TransportFailure
+from sms_acceptance.conformance.checks._check_registry import Check
+from sms_acceptance.conformance.checks._check_registry import Failed as FailedOutcome
+from sms_acceptance.conformance.transport._exchange import (
+    Exchange,
+    ReceivedResponse,
+    TransportFailure,
+)
 
 __all__ = ["CheckFailed", "ExchangeEvidence", "Failure", "curl_command"]
 

@@ -28,21 +28,21 @@ import pytest
 
 from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 from sms_acceptance._report_status import is_final_status
-from sms_acceptance.conformance._auth_header import CONFIGURED
-from sms_acceptance.conformance._catalogue import CHECKS_BY_NAME
-from sms_acceptance.conformance._check_registry import Declared, Failed
-from sms_acceptance.conformance._client import ConformanceClient, Target
-from sms_acceptance.conformance._client_compat import send_raw
-from sms_acceptance.conformance._dlr_checks import (
+from sms_acceptance.conformance.checks._catalogue import CHECKS_BY_NAME
+from sms_acceptance.conformance.checks._check_registry import Declared, Failed
+from sms_acceptance.conformance.checks._client_compat import send_raw
+from sms_acceptance.conformance.checks._dlr_checks import (
     PULL_CHECKS,
     PUSH_CHECKS,
     PullCase,
     ReportCase,
     ReportRequest,
 )
-from sms_acceptance.conformance._dlr_receiver import PushRecord, ReportReceiver
-from sms_acceptance.conformance._evidence import CheckFailed, ExchangeEvidence, Failure
-from sms_acceptance.conformance._exchange import ReceivedResponse, SentRequest
+from sms_acceptance.conformance.checks._evidence import CheckFailed, ExchangeEvidence, Failure
+from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient, Target
+from sms_acceptance.conformance.transport._auth_header import CONFIGURED
+from sms_acceptance.conformance.transport._dlr_receiver import PushRecord, ReportReceiver
+from sms_acceptance.conformance.transport._exchange import ReceivedResponse, SentRequest
 from sms_acceptance.generation import encode_json
 
 __all__ = ["DeliveryReportRun", "embedded_report_config"]

@@ -30,11 +30,15 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sms_acceptance._live_guard import is_loopback_url
-from sms_acceptance._network import NetworkConfigError, NetworkSettings, ProxyUrl
-from sms_acceptance.conformance import _http11
-from sms_acceptance.conformance._auth_header import AuthHeader
-from sms_acceptance.conformance._network_options import curl_network_words
-from sms_acceptance.conformance._request_pacing import (
+from sms_acceptance._network import (
+    NetworkConfigError,
+    NetworkSettings,
+    ProxyUrl,
+    curl_network_words,
+)
+from sms_acceptance.conformance.transport import _http11
+from sms_acceptance.conformance.transport._auth_header import AuthHeader
+from sms_acceptance.conformance.transport._request_pacing import (
     MAX_429_RETRIES,
     MAX_RETRY_AFTER_S,
     RequestPacer,

@@ -27,7 +27,7 @@ from sms_acceptance._report_status import is_final_status
 from sms_acceptance._report_xml import REPORTS_XML_ROOT
 from sms_acceptance._status_table import group_name_matches, is_known_status
 from sms_acceptance._validation import schema_violations
-from sms_acceptance.conformance._check_registry import (
+from sms_acceptance.conformance.checks._check_registry import (
     PASSED,
     REGISTRY,
     Check,
@@ -35,9 +35,9 @@ from sms_acceptance.conformance._check_registry import (
     Failed,
     Outcome,
 )
-from sms_acceptance.conformance._dlr_receiver import PushRecord
-from sms_acceptance.conformance._exchange import Exchange, ReceivedResponse
-from sms_acceptance.conformance._profile import VendorProfile
+from sms_acceptance.conformance.checks._profile import VendorProfile
+from sms_acceptance.conformance.transport._dlr_receiver import PushRecord
+from sms_acceptance.conformance.transport._exchange import Exchange, ReceivedResponse
 
 __all__ = [
     "PULL_CHECKS",

@@ -28,8 +28,8 @@ import h11
 from sms_acceptance._envelope import parse_error_envelope
 from sms_acceptance._network import NetworkSettings, open_connection
 from sms_acceptance._request_rules import judge_request
-from sms_acceptance.conformance._auth_header import AuthHeader
-from sms_acceptance.conformance._exchange import (
+from sms_acceptance.conformance.transport._auth_header import AuthHeader
+from sms_acceptance.conformance.transport._exchange import (
     Exchange,
     FailureCategory,
     ReceivedResponse,

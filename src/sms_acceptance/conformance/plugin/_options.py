@@ -18,19 +18,22 @@ import pytest
 
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
 from sms_acceptance._network import NetworkSettings
-from sms_acceptance.conformance._auth_header import AUTH_ENV_VAR
-from sms_acceptance.conformance._client_compat import load_recordings, matches_client
-from sms_acceptance.conformance._concurrency_options import (
-    SendingSettings,
-    add_concurrency_options,
-    read_concurrency_options,
-)
-from sms_acceptance.conformance._network_options import add_network_options, read_network_options
-from sms_acceptance.conformance._profile import (
+from sms_acceptance.conformance.checks._client_compat import load_recordings, matches_client
+from sms_acceptance.conformance.checks._profile import (
     VendorProfile,
     VendorProfileError,
     load_profile,
 )
+from sms_acceptance.conformance.plugin._concurrency_options import (
+    SendingSettings,
+    add_concurrency_options,
+    read_concurrency_options,
+)
+from sms_acceptance.conformance.plugin._network_options import (
+    add_network_options,
+    read_network_options,
+)
+from sms_acceptance.conformance.transport._auth_header import AUTH_ENV_VAR
 
 __all__ = ["DEFAULT_ENDPOINT_PATH", "SuiteOptions", "add_options", "read_options"]
 

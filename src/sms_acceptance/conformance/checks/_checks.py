@@ -34,7 +34,7 @@ from typing import Any
 from sms_acceptance._segmentation import SegmentCount, segment_count
 from sms_acceptance._status_table import group_name_matches, is_known_status
 from sms_acceptance._validation import fast_validator, schema_violations
-from sms_acceptance.conformance._check_registry import (
+from sms_acceptance.conformance.checks._check_registry import (
     PASSED,
     VALID_REQUEST,
     BadCredentialRequest,
@@ -47,8 +47,8 @@ from sms_acceptance.conformance._check_registry import (
     ValidRequest,
     check,
 )
-from sms_acceptance.conformance._exchange import BodyKind, ReceivedResponse
-from sms_acceptance.conformance._json_text import body_text, json_text
+from sms_acceptance.conformance.checks._json_text import body_text, json_text
+from sms_acceptance.conformance.transport._exchange import BodyKind, ReceivedResponse
 
 __all__: list[str] = []
 
