@@ -41,7 +41,7 @@ def test_H1_absolute_form_request_line_is_served_like_origin_form(sms: Conforman
     except LiveTrafficRefused as refused:
         pytest.skip(str(refused))
     exchange = absolute_form_exchange(
-        Destination.of(str(sms.options.base_url)),
+        Destination.of(sms.target.base),
         sms.options.endpoint_path,
         encode_json(document),
         str(sms.options.authorization),
@@ -74,7 +74,7 @@ def test_K_client_works_unchanged(
         pytest.skip(note)
     replies = replay(
         recording,
-        Destination.of(str(sms.options.base_url)),
+        Destination.of(sms.target.base),
         str(sms.options.authorization),
         sms.options.request_timeout,
         sms.options.network,

@@ -76,12 +76,12 @@ def test_an_xdist_worker_refuses_a_target_its_own_command_line_did_not_allow() -
     from sms_acceptance.conformance.checks._profile import VendorProfile
     from sms_acceptance.conformance.plugin._options import SuiteOptions
     from sms_acceptance.conformance.plugin._plugin import _check_worker_target
+    from sms_acceptance.conformance.transport._base_url import BaseUrl
 
     own = SuiteOptions(
-        base_url="https://api.vendor.invalid",
+        base=BaseUrl.parse("https://api.vendor.invalid"),
         endpoint_path="/sms/1/text/advanced",
         authorization=SECRET,
-        request_timeout=10,
         level="should",
         vendor_profile=VendorProfile(),
         allow_live_traffic=True,

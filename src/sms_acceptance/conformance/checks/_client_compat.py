@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 import h11
 
@@ -29,6 +28,7 @@ from sms_acceptance._envelope import parse_error_envelope
 from sms_acceptance._network import NetworkSettings, open_connection
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance.conformance.transport._auth_header import AuthHeader
+from sms_acceptance.conformance.transport._base_url import BaseUrl
 from sms_acceptance.conformance.transport._exchange import (
     Exchange,
     FailureCategory,
@@ -36,6 +36,7 @@ from sms_acceptance.conformance.transport._exchange import (
     SentRequest,
     TransportFailure,
 )
+from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS
 
 __all__ = [
     "CLIENT_PROPERTY",
@@ -56,7 +57,7 @@ __all__ = [
 # The `report.user_properties` entry a client's row travels in (xdist-safe, like the tallies).
 CLIENT_PROPERTY = "sms_acceptance_client"
 
-_MAX_BODY_BYTES = 2 * 1024 * 1024
+_MAX_BODY_BYTES = DEFAULT_LIMITS.max_body_bytes
 # Replays without proxy or TLS options (the project's own tests call them directly).
 _DIRECT = NetworkSettings(proxy="")
 # Fields the contract needs a value for: a null there is a bad request, not an absent option.
@@ -461,9 +462,8 @@ class Destination:
     path_prefix: str
 
     @classmethod
-    def of(cls, base_url: str) -> Destination:
-        parts = urlsplit(base_url)
-        return cls(base_url, parts.netloc, parts.scheme, parts.path.rstrip("/"))
+    def of(cls, base: BaseUrl) -> Destination:
+        return cls(base.text, base.netloc, base.scheme, base.path)
 
 
 def absolute_form_exchange(

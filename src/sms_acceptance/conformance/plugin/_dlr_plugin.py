@@ -286,13 +286,12 @@ def _get(
 
     Sent like every other request of the run: through its proxy and with its TLS settings, and
     never following a redirect (a redirect would carry the credential to another origin)."""
-    assert target.options.base_url is not None
+    base = target.base
     shown = f"{path}?{urlencode(query)}"
-    url = target.options.base_url.rstrip("/") + shown
-    parts = urlsplit(url)
-    request_target = f"{parts.path}?{parts.query}"
+    url = base.url(shown)
+    request_target = base.path + shown
     authorization = target.options.authorization or ""
-    headers = (("Host", parts.netloc), ("Accept", "application/json"), ("Connection", "close"))
+    headers = (("Host", base.netloc), ("Accept", "application/json"), ("Connection", "close"))
     head = f"GET {request_target} HTTP/1.1\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers)
     raw = (head + f"Authorization: {authorization}\r\n\r\n").encode("latin-1")
     sent = SentRequest(
@@ -303,7 +302,7 @@ def _get(
         CONFIGURED,
     )
     outcome = send_raw(
-        target.options.base_url,
+        base.text,
         raw,
         shown=sent,
         timeout=target.options.request_timeout,
@@ -478,7 +477,7 @@ def verify_pull_check(sms: ConformanceClient, run: DeliveryReportRun, name: str)
         reason = run.pull_skip_reason or "no pull request could be made"
         sms.recorder.skipped[name] = reason
         pytest.skip(reason)
-    base = str(sms.target.options.base_url).rstrip("/")
+    base = sms.target.base.text
     redact = sms.target.redactor.scrub
     failures = []
     for outcome in PULL_CHECKS[name](case):

@@ -7,16 +7,16 @@ credential is validated without ever being repeated in a message.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 import pytest
 
-from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused, is_loopback_url
+from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._network import NetworkSettings
 from sms_acceptance.conformance.checks._client_compat import load_recordings, matches_client
 from sms_acceptance.conformance.checks._profile import (
@@ -34,6 +34,8 @@ from sms_acceptance.conformance.plugin._network_options import (
     read_network_options,
 )
 from sms_acceptance.conformance.transport._auth_header import AUTH_ENV_VAR
+from sms_acceptance.conformance.transport._base_url import BaseUrl, BaseUrlError
+from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["DEFAULT_ENDPOINT_PATH", "SuiteOptions", "add_options", "read_options"]
 
@@ -46,12 +48,12 @@ _SCHEME = re.compile(r"\A[A-Za-z][A-Za-z0-9._-]*\Z")
 
 @dataclass(frozen=True)
 class SuiteOptions:
-    """The run's settings, validated. `authorization` is None until the sandbox makes one."""
+    """The run's settings, validated. `base` (the parsed base URL) and `authorization` are None
+    until the embedded sandbox provides them."""
 
-    base_url: str | None
+    base: BaseUrl | None
     endpoint_path: str
     authorization: str | None = field(repr=False)
-    request_timeout: float
     level: Literal["must", "should"]
     vendor_profile: VendorProfile
     allow_live_traffic: bool
@@ -62,16 +64,45 @@ class SuiteOptions:
     required_clients: tuple[str, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
     sending: SendingSettings = field(default_factory=SendingSettings)
+    # The bounds on each request; `--request-timeout` sets its deadline.
+    limits: Limits = DEFAULT_LIMITS
+
+    @property
+    def request_timeout(self) -> float:
+        """`--request-timeout`: each request's overall deadline (`limits.request_timeout`)."""
+        return self.limits.request_timeout
+
+    @property
+    def base_url(self) -> str | None:
+        """The base URL as shown in reports and commands (no trailing `/`)."""
+        return None if self.base is None else self.base.text
 
     @property
     def endpoint_url(self) -> str:
-        assert self.base_url is not None
-        return self.base_url.rstrip("/") + self.endpoint_path
+        assert self.base is not None
+        return self.base.url(self.endpoint_path)
 
     @property
     def live(self) -> bool:
         """Whether requests go to a non-loopback target (real, billable SMS)."""
-        return self.base_url is not None and not is_loopback_url(self.base_url)
+        return self.base is not None and not self.base.loopback
+
+    def live_traffic_guard(self) -> LiveTrafficGuard:
+        """The run's guard over these options (the one place options become a guard): the
+        target check before any test, an xdist worker's check of its handed-over target, and
+        the session's budget all use it."""
+        return _guard(self.allow_live_traffic, self.max_messages, self.test_destinations, self.base)
+
+
+def _guard(
+    allow_live: bool, max_messages: int, destinations: tuple[str, ...], base: BaseUrl | None
+) -> LiveTrafficGuard:
+    return LiveTrafficGuard(
+        allow_live_traffic=allow_live,
+        max_destinations=max_messages,
+        allowed_destinations=destinations,
+        live_origins=() if base is None else (base.text,),
+    )
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -94,9 +125,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption(
         "--request-timeout",
         dest="sms_request_timeout",
-        default="10",
+        default=f"{DEFAULT_LIMITS.request_timeout:g}",
         metavar="SECONDS",
-        help="overall deadline per request: connect, send and the whole answer (default 10)",
+        help="overall deadline per request: connect, send and the whole answer (default "
+        f"{DEFAULT_LIMITS.request_timeout:g})",
     )
     group.addoption(
         "--level",
@@ -175,21 +207,14 @@ def validate_authorization(value: str, source: str) -> str:
     return stripped
 
 
-def _base_url(config: pytest.Config) -> str | None:
+def _base_url(config: pytest.Config) -> BaseUrl | None:
     value = config.getoption("base_url", None) or config.getini("base_url") or None
     if value is None:
         return None
-    value = str(value).strip()
     try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises ValueError on a malformed port)
-    except ValueError as error:
-        raise _usage(f"--base-url {value!r} is not a valid URL ({error})") from None
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise _usage(f"--base-url {value!r} must be an http:// or https:// URL with a host")
-    if parts.query or parts.fragment:
-        raise _usage(f"--base-url {value!r} must not have a query or fragment")
-    return value.rstrip("/")
+        return BaseUrl.parse(str(value))
+    except BaseUrlError as error:
+        raise _usage(f"--base-url {error}") from None
 
 
 def _float(text: str, name: str, low: float, high: float) -> float:
@@ -214,11 +239,16 @@ def _int(text: str, name: str, low: int) -> int:
 
 def read_options(config: pytest.Config) -> SuiteOptions:
     """Validate everything; `pytest.UsageError` with one line on the first problem."""
-    base_url = _base_url(config)
+    base = _base_url(config)
     path = str(config.getoption("sms_endpoint_path"))
     if not path.startswith("/") or any(c in path for c in " ?#\n\r\t"):
         raise _usage(f"--endpoint-path {path!r} must start with '/' and hold no spaces, ? or #")
-    timeout = _float(str(config.getoption("sms_request_timeout")), "--request-timeout", 0, 600)
+    timeout = _float(
+        str(config.getoption("sms_request_timeout")),
+        "--request-timeout",
+        0,
+        DEFAULT_LIMITS.longest_request_timeout,
+    )
     level = str(config.getoption("sms_level")).strip().lower()
     if level not in {"must", "should"}:
         raise _usage(f"--level must be 'must' or 'should', got {level!r}")
@@ -236,7 +266,7 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         authorization, source = os.environ[AUTH_ENV_VAR], f"${AUTH_ENV_VAR}"
     if authorization is not None:
         authorization = validate_authorization(authorization, source)
-    if base_url is not None and authorization is None:
+    if base is not None and authorization is None:
         raise _usage(
             f"--base-url needs a credential: pass --authorization 'App KEY' or set ${AUTH_ENV_VAR}"
         )
@@ -246,25 +276,19 @@ def read_options(config: pytest.Config) -> SuiteOptions:
     except VendorProfileError as error:
         raise _usage(str(error)) from None
     allow_live = bool(config.getoption("sms_allow_live_traffic"))
-    if base_url is not None:
-        guard = LiveTrafficGuard(
-            allow_live_traffic=allow_live,
-            max_destinations=max_messages,
-            allowed_destinations=destinations,
-            live_origins=(base_url,),
-        )
+    if base is not None:  # before any test: a refused target is a usage error, not a failed run
         try:
-            guard.check_target(base_url + path)
+            _guard(allow_live, max_messages, destinations, base).check_target(base.url(path))
         except LiveTrafficRefused as error:
             raise _usage(str(error)) from None
     required = _required_clients(
         [str(n) for n in config.getoption("sms_require_clients")], profile.required_clients
     )
     return SuiteOptions(
-        base_url=base_url,
+        base=base,
         endpoint_path=path,
         authorization=authorization,
-        request_timeout=timeout,
+        limits=dataclasses.replace(DEFAULT_LIMITS, request_timeout=timeout),
         level=level,  # type: ignore[arg-type]
         vendor_profile=profile,
         allow_live_traffic=allow_live,
@@ -272,7 +296,7 @@ def read_options(config: pytest.Config) -> SuiteOptions:
         test_destinations=destinations,
         report_dir=Path(str(config.getoption("sms_report_dir"))),
         required_clients=required,
-        network=read_network_options(config, None if base_url is None else base_url + path),
+        network=read_network_options(config, None if base is None else base.url(path)),
         sending=read_concurrency_options(config),
     )
 

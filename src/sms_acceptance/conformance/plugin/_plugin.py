@@ -30,7 +30,7 @@ from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
 from sms_acceptance import __version__
-from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
+from sms_acceptance._live_guard import LiveTrafficRefused
 from sms_acceptance._redaction import Redactor, redact_authorization
 from sms_acceptance._schema_store import SCHEMA_VERSION
 from sms_acceptance.conformance.checks._client_compat import CLIENT_PROPERTY, verdicts_table
@@ -59,7 +59,9 @@ from sms_acceptance.conformance.reports._report_html import write_html_report
 from sms_acceptance.conformance.reports._report_junit import write_junit_report
 from sms_acceptance.conformance.reports._results import PROPERTY_NAME, CheckTally, RunResults
 from sms_acceptance.conformance.transport._auth_header import AUTH_ENV_VAR, NO_AUTH
+from sms_acceptance.conformance.transport._base_url import BaseUrl
 from sms_acceptance.conformance.transport._exchange import HttpExchanger, TransportFailure
+from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS
 from sms_acceptance.generation import pin_generation_clock
 
 __all__ = ["PLUGIN_NAME", "ConformancePlugin", "sms", "sms_target"]
@@ -162,13 +164,8 @@ def _check_failures(error: BaseException | None) -> list[CheckFailed]:
 def _check_worker_target(own: SuiteOptions, base_url: str) -> None:
     """xdist worker: the target the controller handed over passes this worker's own guard (its own
     command line's opt-in and origin), before the worker's first connection."""
-    guard = LiveTrafficGuard(
-        allow_live_traffic=own.allow_live_traffic,
-        allowed_destinations=own.test_destinations,
-        live_origins=(own.base_url or "",),
-    )
     try:
-        guard.check_target(base_url)
+        own.live_traffic_guard().check_target(base_url)
     except LiveTrafficRefused as refused:
         raise pytest.UsageError(str(refused)) from None
 
@@ -234,7 +231,7 @@ class ConformancePlugin:
             raise pytest.UsageError(f"cannot start the embedded sandbox: {error}") from None
         self.embedded_sandbox = True
         self.options = dataclasses.replace(
-            self.options, base_url=sandbox.base_url, authorization=authorization
+            self.options, base=BaseUrl.parse(sandbox.base_url), authorization=authorization
         )
 
     def _reproduce_prefix(self) -> str:
@@ -248,7 +245,7 @@ class ConformancePlugin:
             words.append("--level=must")
         if options.vendor_profile.path:
             words.append(f"--vendor-profile={shlex.quote(options.vendor_profile.path)}")
-        if options.request_timeout != 10:
+        if options.limits.request_timeout != DEFAULT_LIMITS.request_timeout:
             words.append(f"--request-timeout={options.request_timeout:g}")
         words.extend(network_reproduce_words(options.network))
         if options.allow_live_traffic:
@@ -290,7 +287,7 @@ class ConformancePlugin:
             _check_worker_target(self.options, str(shared["base_url"]))
             self.options = dataclasses.replace(
                 self.options,
-                base_url=shared["base_url"],
+                base=BaseUrl.parse(str(shared["base_url"])),
                 authorization=shared["authorization"],
                 max_messages=_budget_share(
                     self.options.max_messages, int(shared["workers"]), workerinput["workerid"]
@@ -306,7 +303,8 @@ class ConformancePlugin:
         exchanger = HttpExchanger(
             self.options.endpoint_url,
             authorization=self.options.authorization,
-            request_timeout=self.options.request_timeout,
+            request_timeout=self.options.limits.request_timeout,
+            max_body_bytes=self.options.limits.max_body_bytes,
             network=self.options.network,
             concurrency=self.options.sending.for_target(self.options.base_url),
             rate_limit=self.options.sending.rate_limit,
@@ -317,12 +315,7 @@ class ConformancePlugin:
         self._target = Target(
             options=self.options,
             exchanger=exchanger,
-            guard=LiveTrafficGuard(
-                allow_live_traffic=self.options.allow_live_traffic,
-                max_destinations=self.options.max_messages,
-                allowed_destinations=self.options.test_destinations,
-                live_origins=(self.options.base_url or "",),
-            ),
+            guard=self.options.live_traffic_guard(),
             redactor=Redactor(self.options.authorization),
             hypothesis_seed=self.seed,
             reproduce_prefix=self._reproduce_prefix(),

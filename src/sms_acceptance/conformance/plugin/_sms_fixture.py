@@ -33,6 +33,7 @@ from sms_acceptance.conformance.checks._verify import CheckRecorder, Verificatio
 from sms_acceptance.conformance.plugin._options import SuiteOptions
 from sms_acceptance.conformance.plugin._prefetch import PlannedRequest, Prefetch
 from sms_acceptance.conformance.transport._auth_header import CONFIGURED, AuthHeader
+from sms_acceptance.conformance.transport._base_url import BaseUrl
 from sms_acceptance.conformance.transport._exchange import Exchange, HttpExchanger
 from sms_acceptance.generation import encode_json
 
@@ -55,6 +56,12 @@ class Target:
     reproduce_prefix: str
     embedded_sandbox: bool
     reproduce_note: str | None = None
+
+    @property
+    def base(self) -> BaseUrl:
+        """The target's base URL, parsed once (set by the time any test runs)."""
+        assert self.options.base is not None, "the target's base URL is set at session start"
+        return self.options.base
 
 
 def _destinations_of(document: object) -> list[str]:

@@ -25,10 +25,11 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS
+
 __all__ = ["PushRecord", "ReportReceiver"]
 
-MAX_PUSH_BYTES = 4 * 1024 * 1024
-"""100 reports with 4000-character callbackData stay well under this; larger is answered 413."""
+MAX_PUSH_BYTES = DEFAULT_LIMITS.max_push_bytes
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import ssl
 import threading
@@ -38,6 +39,7 @@ from sms_acceptance._network import (
 )
 from sms_acceptance.conformance.transport import _http11
 from sms_acceptance.conformance.transport._auth_header import AuthHeader
+from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS, Limits
 from sms_acceptance.conformance.transport._request_pacing import (
     MAX_429_RETRIES,
     MAX_RETRY_AFTER_S,
@@ -58,9 +60,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-# Big enough for 1000 destinations' worth of answer (~250 bytes each), small enough that a
-# misbehaving server cannot exhaust the run's memory.
-DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = DEFAULT_LIMITS.max_body_bytes
 
 USER_AGENT = "sms-acceptance-conformance"
 
@@ -299,6 +299,9 @@ class HttpExchanger:
         self._authorization = authorization
         self.request_timeout = request_timeout
         self.max_body_bytes = max_body_bytes
+        self.limits: Limits = dataclasses.replace(
+            DEFAULT_LIMITS, request_timeout=request_timeout, max_body_bytes=max_body_bytes
+        )
         self._unresponsive_after = unresponsive_after
         self._consecutive_timeouts = 0
         self._lock = threading.Lock()
@@ -332,7 +335,7 @@ class HttpExchanger:
         assert isinstance(self._endpoint, _http11.Endpoint)
         client = _http11.Http11Client(
             self._endpoint,
-            connect_timeout=min(self.request_timeout, 10.0),
+            connect_timeout=self.limits.connect_timeout,
             retry_stale=is_loopback_url(self.url),
             tls_context=self._tls_context,
             proxy=self._proxy,
