@@ -20,10 +20,9 @@ import pytest
 
 from sms_acceptance import LiveTrafficRefused
 from sms_acceptance.conformance import ConformanceClient, encode_json, plain_request
-from sms_acceptance.conformance.checks._client_compat import (
+from sms_acceptance.conformance.checks import (
     CLIENT_PROPERTY,
     ClientRecording,
-    Destination,
     absolute_form_exchange,
     judge_client,
     load_recordings,
@@ -41,7 +40,7 @@ def test_H1_absolute_form_request_line_is_served_like_origin_form(sms: Conforman
     except LiveTrafficRefused as refused:
         pytest.skip(str(refused))
     exchange = absolute_form_exchange(
-        Destination.of(sms.target.base),
+        sms.target.base,
         sms.options.endpoint_path,
         encode_json(document),
         str(sms.options.authorization),
@@ -74,7 +73,7 @@ def test_K_client_works_unchanged(
         pytest.skip(note)
     replies = replay(
         recording,
-        Destination.of(sms.target.base),
+        sms.target.base,
         str(sms.options.authorization),
         sms.options.request_timeout,
         sms.options.network,

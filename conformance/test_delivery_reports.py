@@ -13,8 +13,7 @@ from __future__ import annotations
 import pytest
 
 from sms_acceptance.conformance import ConformanceClient
-from sms_acceptance.conformance.checks._catalogue import CHECKS_BY_NAME
-from sms_acceptance.conformance.checks._dlr_checks import PULL_CHECKS, PUSH_CHECKS
+from sms_acceptance.conformance.checks import CHECKS_BY_NAME, PULL_CHECKS, PUSH_CHECKS
 from sms_acceptance.conformance.plugin._dlr_plugin import (
     DeliveryReportRun,
     verify_pull_check,

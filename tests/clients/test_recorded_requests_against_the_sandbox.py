@@ -13,15 +13,13 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance.conformance.checks._client_compat import (
-    Destination,
+from sms_acceptance.conformance.checks import (
     RecordedRequest,
     judge_client,
     load_recordings,
     replay,
 )
-from sms_acceptance.conformance.transport._base_url import BaseUrl
-from sms_acceptance.conformance.transport._exchange import Exchange, ReceivedResponse
+from sms_acceptance.conformance.transport import BaseUrl, Exchange, ReceivedResponse
 from sms_acceptance.sandbox import SandboxConfig, running_sandbox
 
 from .conftest import API_KEY, environments
@@ -75,7 +73,7 @@ def test_K3_the_npm_sdk_sends_a_top_level_type() -> None:
 @pytest.mark.parametrize("client", sorted(RECORDINGS))
 def test_recorded_requests_work_against_the_sandbox(sandbox_base_url: str, client: str) -> None:
     recording = RECORDINGS[client]
-    replies = replay(recording, Destination.of(BaseUrl.parse(sandbox_base_url)), CREDENTIAL, 10.0)
+    replies = replay(recording, BaseUrl.parse(sandbox_base_url), CREDENTIAL, 10.0)
     verdict = judge_client(recording, replies)
     assert verdict.works, verdict.reasons
     statuses = [
@@ -108,7 +106,7 @@ def test_K2_judge_breaks_3x_on_a_single_destination_answer_without_bulk_id(
     sandbox_base_url: str,
 ) -> None:
     recording = RECORDINGS["infobip-api-python-client-3"]
-    replies = replay(recording, Destination.of(BaseUrl.parse(sandbox_base_url)), CREDENTIAL, 10.0)
+    replies = replay(recording, BaseUrl.parse(sandbox_base_url), CREDENTIAL, 10.0)
     unicode_reply = next(e for r, e in replies if r.scenario == "unicode_text")
     assert isinstance(unicode_reply.outcome, ReceivedResponse)
     body = json.loads(unicode_reply.outcome.body)
@@ -120,7 +118,7 @@ def test_K2_judge_breaks_3x_on_a_single_destination_answer_without_bulk_id(
 
 def test_K5_judge_breaks_the_v1_client_on_validation_errors(sandbox_base_url: str) -> None:
     recording = RECORDINGS["infobip-api-python-client-2"]
-    replies = replay(recording, Destination.of(BaseUrl.parse(sandbox_base_url)), CREDENTIAL, 10.0)
+    replies = replay(recording, BaseUrl.parse(sandbox_base_url), CREDENTIAL, 10.0)
     envelope = {
         "requestError": {
             "serviceException": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sms_acceptance.conformance.checks._client_compat import load_recordings
+from sms_acceptance.conformance.checks import load_recordings
 
 from .conftest import TOOLS, _load, environments
 

@@ -10,17 +10,25 @@ import json
 from typing import Any
 
 from sms_acceptance._redaction import Redactor
-from sms_acceptance.conformance.checks._catalogue import CHECKS, CHECKS_BY_NAME
-from sms_acceptance.conformance.checks._check_registry import (
+from sms_acceptance.conformance.checks import (
+    CHECKS,
+    CHECKS_BY_NAME,
     BadCredentialRequest,
+    CheckRecorder,
+    EvidenceContext,
     Exchanged,
     Intent,
     ValidRequest,
+    Verification,
 )
-from sms_acceptance.conformance.checks._evidence import EvidenceContext
-from sms_acceptance.conformance.checks._verify import CheckRecorder, Verification
-from sms_acceptance.conformance.transport._auth_header import CONFIGURED, NO_AUTH, AuthHeader
-from sms_acceptance.conformance.transport._exchange import Exchange, ReceivedResponse, SentRequest
+from sms_acceptance.conformance.transport import (
+    CONFIGURED,
+    NO_AUTH,
+    AuthHeader,
+    Exchange,
+    ReceivedResponse,
+    SentRequest,
+)
 
 _TWO = {
     "messages": [{"destinations": [{"to": "41793026727"}, {"to": "41793026834"}], "text": "Hi"}]

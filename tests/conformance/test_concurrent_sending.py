@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from sms_acceptance.conformance import CONFIGURED, HttpExchanger
-from sms_acceptance.conformance.transport._exchange import OutgoingRequest
+from sms_acceptance.conformance.transport import OutgoingRequest
 
 from ._raw_server import http_response, wire_server
 from .conftest import SECRET

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sms_acceptance.conformance.transport._dlr_receiver import ReportReceiver
+from sms_acceptance.conformance.transport import ReportReceiver
 
 REPORT = b'{"results":[{"messageId":"m1","to":"41793026727","status":{"groupId":3,"id":5}}]}'
 XML = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sms_acceptance.conformance.checks._diagnosis import diagnose
+from sms_acceptance.conformance.checks import diagnose
 
 
 def test_every_answer_a_404_in_plain_text_points_at_the_url() -> None:

@@ -73,10 +73,10 @@ def test_an_xdist_worker_refuses_a_target_its_own_command_line_did_not_allow() -
     import dataclasses
     from pathlib import Path
 
-    from sms_acceptance.conformance.checks._profile import VendorProfile
-    from sms_acceptance.conformance.plugin._options import SuiteOptions
+    from sms_acceptance.conformance.checks import VendorProfile
+    from sms_acceptance.conformance.plugin import SuiteOptions
     from sms_acceptance.conformance.plugin._plugin import _check_worker_target
-    from sms_acceptance.conformance.transport._base_url import BaseUrl
+    from sms_acceptance.conformance.transport import BaseUrl
 
     own = SuiteOptions(
         base=BaseUrl.parse("https://api.vendor.invalid"),

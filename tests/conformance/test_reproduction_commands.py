@@ -7,8 +7,8 @@ import subprocess
 
 from sms_acceptance import Redactor
 from sms_acceptance.conformance import CONFIGURED, NO_AUTH, AuthHeader
-from sms_acceptance.conformance.checks._evidence import curl_command
-from sms_acceptance.conformance.transport._exchange import (
+from sms_acceptance.conformance.checks import curl_command
+from sms_acceptance.conformance.transport import (
     Exchange,
     FailureCategory,
     SentRequest,

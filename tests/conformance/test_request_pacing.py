@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from sms_acceptance.conformance.transport._request_pacing import RequestPacer, retry_after_seconds
+from sms_acceptance.conformance.transport import RequestPacer, retry_after_seconds
 
 NOW = dt.datetime(2026, 12, 6, 23, 0, 0, tzinfo=dt.UTC)
 

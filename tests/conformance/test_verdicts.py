@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sms_acceptance.conformance.checks._profile import VendorProfile
-from sms_acceptance.conformance.reports._results import CheckTally, RunResults
+from sms_acceptance.conformance.checks import VendorProfile
+from sms_acceptance.conformance.reports import CheckTally, RunResults
 
 
 def _verdicts(results: RunResults, level: str = "should", **profile: object) -> dict[str, str]:

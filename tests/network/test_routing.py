@@ -187,7 +187,7 @@ def test_a_client_key_needs_a_client_certificate(pki: Pki) -> None:
 
 
 def test_a_reproduction_curl_repeats_the_explicit_network_choices(pki: Pki) -> None:
-    from sms_acceptance.conformance.plugin._network_options import curl_network_words
+    from sms_acceptance import curl_network_words
 
     settings = NetworkSettings.from_options(
         proxy="http://ci:secret@proxy.corp:3128",

@@ -17,8 +17,7 @@ import pytest
 
 from sms_acceptance import NetworkSettings
 from sms_acceptance.conformance import HttpExchanger
-from sms_acceptance.conformance.transport._auth_header import CONFIGURED
-from sms_acceptance.conformance.transport._exchange import FailureCategory, ReceivedResponse
+from sms_acceptance.conformance.transport import CONFIGURED, FailureCategory, ReceivedResponse
 from sms_acceptance.sandbox import SandboxConfig, SandboxTls, running_sandbox
 
 from .conftest import ENDPOINT, PROXY_PASSWORD, PROXY_USER, SECRET, Pki, Tinyproxy

@@ -1,33 +1,47 @@
-"""The conformance suite behind `pytest conformance` (plugin, checks, strategies, reports).
+"""The conformance suite behind `pytest conformance`, in four parts by job (each with its own face):
 
-Test files in `conformance/` import what they need from here; everything else is private. The
-check names (`CHECKS`) and the `summary.json` layout are documented in `docs/conformance.md`.
+- `transport`: the bytes to and from the server under test (HTTP client, Authorization header,
+  limits, the parsed base URL, pacing, the delivery-report receiver);
+- `checks`: the registered checks and what they judge with (catalogue, evidence, diagnosis,
+  vendor profile, client compatibility);
+- `reports`: one verdict per check, `summary.json`, `report.html`, `junit.xml`;
+- `plugin`: the pytest plugin, its options and the `sms` fixture, which drive the other three.
+
+Test files in `conformance/` import what they need from here (or from a part's face); the modules
+behind the faces are private. The check names (`CHECKS`) and the `summary.json` layout are
+documented in `docs/conformance.md`; the layering is in `docs/architecture.md`.
 """
 
 from __future__ import annotations
 
-from sms_acceptance.conformance.checks._catalogue import CHECKS, CHECKS_BY_NAME, Check
-from sms_acceptance.conformance.checks._evidence import CheckFailed, Failure
-from sms_acceptance.conformance.checks._profile import (
+from sms_acceptance.conformance.checks import (
+    CHECKS,
+    CHECKS_BY_NAME,
+    Check,
+    CheckFailed,
+    Failure,
     VendorProfile,
     VendorProfileError,
     load_profile,
 )
-from sms_acceptance.conformance.plugin._hypothesis_profiles import examples, register_profiles
-from sms_acceptance.conformance.plugin._requests import (
+from sms_acceptance.conformance.plugin import (
     SEED_SMS_COUNTS,
+    ConformanceClient,
     addressed_request,
     destinations_for,
+    examples,
     few_destinations,
     plain_request,
+    register_profiles,
     scheme_of,
     seed_request_for,
     text_request,
     texts_request,
 )
-from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient
-from sms_acceptance.conformance.transport._auth_header import CONFIGURED, NO_AUTH, AuthHeader
-from sms_acceptance.conformance.transport._exchange import (
+from sms_acceptance.conformance.transport import (
+    CONFIGURED,
+    NO_AUTH,
+    AuthHeader,
     BodyKind,
     FailureCategory,
     HttpExchanger,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from sms_acceptance._report_status import is_final_status
-from sms_acceptance.conformance.transport._dlr_receiver import PushRecord, ReportReceiver
+from sms_acceptance.conformance.transport import PushRecord, ReportReceiver
 
 from . import _report_bugs as reports
 from ._catalogue import BROKEN_SERVERS, BrokenServer, Credentials, _reporting

@@ -42,7 +42,6 @@ __all__ = [
     "CLIENT_PROPERTY",
     "ClientRecording",
     "ClientVerdict",
-    "Destination",
     "RecordedRequest",
     "absolute_form_exchange",
     "judge_client",
@@ -452,22 +451,8 @@ def verdicts_table(verdicts: Iterable[Mapping[str, Any]]) -> list[str]:
 # -- sending -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Destination:
-    """Where replays go: the endpoint URL's `host:port`, scheme and the base URL's path prefix."""
-
-    base_url: str
-    host: str
-    scheme: str
-    path_prefix: str
-
-    @classmethod
-    def of(cls, base: BaseUrl) -> Destination:
-        return cls(base.text, base.netloc, base.scheme, base.path)
-
-
 def absolute_form_exchange(
-    destination: Destination,
+    base: BaseUrl,
     endpoint_path: str,
     body: bytes,
     authorization: str,
@@ -475,9 +460,9 @@ def absolute_form_exchange(
     network: NetworkSettings = _DIRECT,
 ) -> Exchange:
     """H1: `body` POSTed with the request line in absolute form (`POST http://host/path`)."""
-    target = f"{destination.scheme}://{destination.host}{destination.path_prefix}{endpoint_path}"
+    target = f"{base.scheme}://{base.netloc}{base.path}{endpoint_path}"
     headers = (
-        ("Host", destination.host),
+        ("Host", base.netloc),
         ("Content-Type", "application/json"),
         ("Accept", "application/json"),
         ("Content-Length", str(len(body))),
@@ -494,18 +479,18 @@ def absolute_form_exchange(
         auth,
         request_target=target,
     )
-    return send_raw(destination.base_url, raw, shown=shown, timeout=timeout, network=network)
+    return send_raw(base.text, raw, shown=shown, timeout=timeout, network=network)
 
 
 def replay(
     recording: ClientRecording,
-    destination: Destination,
+    base: BaseUrl,
     authorization: str,
     timeout: float,
     network: NetworkSettings = _DIRECT,
     concurrency: int = 1,
 ) -> list[tuple[RecordedRequest, Exchange]]:
-    """Every recorded request of one client sent to `destination`, with its answer, in the
+    """Every recorded request of one client sent below `base`, with its answer, in the
     recording's order; up to `concurrency` at once (`--concurrency`: each on its own connection,
     as each is anyway).
 
@@ -521,18 +506,16 @@ def replay(
             if recorded.wrong_credential
             else AuthHeader("configured")
         )
-        raw = recorded.wire_bytes(
-            host=destination.host, path_prefix=destination.path_prefix, authorization=credential
-        )
-        url = destination.base_url + recording.path
+        raw = recorded.wire_bytes(host=base.netloc, path_prefix=base.path, authorization=credential)
+        url = base.url(recording.path)
         shown = shown_request(
-            recorded, url=url, host=destination.host, auth=auth, authorization=authorization
+            recorded, url=url, host=base.netloc, auth=auth, authorization=authorization
         )
         sends.append(
             (
                 recorded,
                 functools.partial(
-                    send_raw, destination.base_url, raw, shown=shown, timeout=timeout,
+                    send_raw, base.text, raw, shown=shown, timeout=timeout,
                     network=network,
                 ),
             )

@@ -25,7 +25,7 @@ from sms_acceptance.conformance.transport._exchange import (
     TransportFailure,
 )
 
-__all__ = ["CheckFailed", "ExchangeEvidence", "Failure", "curl_command"]
+__all__ = ["CheckFailed", "EvidenceContext", "ExchangeEvidence", "Failure", "curl_command"]
 
 SHOWN_BODY_BYTES = 4096
 MAX_REQUEST_BODY_SHOWN = 64 * 1024
