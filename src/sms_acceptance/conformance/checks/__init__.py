@@ -45,7 +45,6 @@ from sms_acceptance.conformance.checks._client_compat import (
     matches_client,
     null_fields,
     replay,
-    send_raw,
     verdicts_table,
 )
 from sms_acceptance.conformance.checks._diagnosis import (
@@ -140,6 +139,5 @@ __all__ = [
     "matches_client",
     "null_fields",
     "replay",
-    "send_raw",
     "verdicts_table",
 ]

@@ -30,7 +30,6 @@ from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 from sms_acceptance._report_status import is_final_status
 from sms_acceptance.conformance.checks._catalogue import CHECKS_BY_NAME
 from sms_acceptance.conformance.checks._check_registry import Declared, Failed
-from sms_acceptance.conformance.checks._client_compat import send_raw
 from sms_acceptance.conformance.checks._dlr_checks import (
     PULL_CHECKS,
     PUSH_CHECKS,
@@ -43,6 +42,7 @@ from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient, Ta
 from sms_acceptance.conformance.transport._auth_header import CONFIGURED
 from sms_acceptance.conformance.transport._dlr_receiver import PushRecord, ReportReceiver
 from sms_acceptance.conformance.transport._exchange import ReceivedResponse, SentRequest
+from sms_acceptance.conformance.transport._raw_request import send_raw
 from sms_acceptance.generation import encode_json
 
 __all__ = ["DeliveryReportRun", "embedded_report_config"]

@@ -1,5 +1,7 @@
-"""The bytes to and from the server under test: the HTTP client, the Authorization header,
-request pacing, and the delivery-report receiver. No pytest; imports nothing else of the suite.
+"""The bytes to and from the server under test: the HTTP client (`HttpExchanger` over h11),
+requests written byte for byte (`send_raw`), the Authorization header, the run's `Limits`, the
+parsed `BaseUrl`, request pacing, and the delivery-report receiver. No pytest, no Hypothesis;
+imports nothing else of the suite (`lint-imports` checks both).
 
 This is the part's face: the suite, the tests and the benchmarks import these names from here
 (or from `sms_acceptance.conformance`); the modules behind it are private.
@@ -35,6 +37,7 @@ from sms_acceptance.conformance.transport._limits import (
     DEFAULT_LIMITS,
     Limits,
 )
+from sms_acceptance.conformance.transport._raw_request import send_raw
 from sms_acceptance.conformance.transport._request_pacing import (
     MAX_429_RETRIES,
     MAX_RETRY_AFTER_S,
@@ -65,4 +68,5 @@ __all__ = [
     "SentRequest",
     "TransportFailure",
     "retry_after_seconds",
+    "send_raw",
 ]
