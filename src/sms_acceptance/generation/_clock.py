@@ -3,8 +3,8 @@
 `send_at_values` (R11) and the R8 far-future mutation add a drawn offset to the current time. A
 conformance run pins that time once, to the minute it starts (`pin_generation_clock`), so that the
 same seed builds the same bytes however long the run takes: the suite records a test's requests
-before sending them together and judges them in a second pass (`conformance/_prefetch.py`), and
-both passes must agree byte for byte even when a minute ends between them. The offsets keep
+before sending them together and judges them in a second pass (`conformance/plugin/_prefetch.py`),
+and both passes must agree byte for byte even when a minute ends between them. The offsets keep
 clear of every boundary by days, so a run of a few hours changes no verdict.
 """
 

@@ -303,7 +303,7 @@ def _send_at(values: st.SearchStrategy[str]) -> Mutate:
 def _far_future(draw: st.DrawFn) -> str:
     days = draw(st.integers(200, 900))
     # To the minute of the run's clock, as `send_at_values`: the suite's record and judge passes
-    # (`conformance/_prefetch.py`) build the same bytes.
+    # (`conformance/plugin/_prefetch.py`) build the same bytes.
     moment = (generation_now() + dt.timedelta(days=days)).replace(second=0)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
