@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._live_guard import is_loopback_url
+from sms_acceptance.conformance.transport._base_url import BaseUrl
 
 __all__ = [
     "LOOPBACK_CONCURRENCY",
@@ -41,11 +41,11 @@ class SendingSettings:
     concurrency: int | None = None
     rate_limit: float | None = None
 
-    def for_target(self, url: str | None) -> int:
-        """The requests in flight at once against `url` (None: the embedded sandbox)."""
+    def for_target(self, base: BaseUrl | None) -> int:
+        """The requests in flight at once against `base` (None: the embedded sandbox)."""
         if self.concurrency is not None:
             return self.concurrency
-        return LOOPBACK_CONCURRENCY if url is None or is_loopback_url(url) else REMOTE_CONCURRENCY
+        return LOOPBACK_CONCURRENCY if base is None or base.loopback else REMOTE_CONCURRENCY
 
 
 def add_concurrency_options(group: Any) -> None:

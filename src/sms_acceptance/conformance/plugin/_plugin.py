@@ -306,7 +306,7 @@ class ConformancePlugin:
             request_timeout=self.options.limits.request_timeout,
             max_body_bytes=self.options.limits.max_body_bytes,
             network=self.options.network,
-            concurrency=self.options.sending.for_target(self.options.base_url),
+            concurrency=self.options.sending.for_target(self.options.base),
             rate_limit=self.options.sending.rate_limit,
         )
         self._stack.callback(exchanger.close)
@@ -344,7 +344,7 @@ class ConformancePlugin:
             f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
             f"seed {self.seed}, reports in {options.report_dir}",
             _network_line(options),
-            f"  sending: at most {options.sending.for_target(options.base_url)} request(s) in "
+            f"  sending: at most {options.sending.for_target(options.base)} request(s) in "
             f"flight (--concurrency), "
             + (
                 f"at most {options.sending.rate_limit:g}/s (--rate-limit)"
@@ -518,7 +518,7 @@ class ConformancePlugin:
                     options.endpoint_url if options.base_url else None
                 ),
                 "sending": {
-                    "concurrency": options.sending.for_target(options.base_url),
+                    "concurrency": options.sending.for_target(options.base),
                     "rate_limit_per_second": options.sending.rate_limit,
                 },
             },

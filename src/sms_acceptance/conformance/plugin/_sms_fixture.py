@@ -1,4 +1,5 @@
-"""What a conformance test holds: the target, and verbs that send and check in one step.
+"""The `sms` fixture's object (`ConformanceClient`): what a conformance test holds: the target,
+and verbs that send and check in one step. Not an HTTP client (that is `transport`'s exchanger).
 
 Test files stay short and declarative (`sms.verify_accepted(document)`); this class does the
 plumbing every test shares: the live-traffic budget before anything is sent, the exact bytes, the
