@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import pickle
 import signal
 import socket
@@ -77,6 +78,8 @@ async def _serve(sock: socket.socket) -> None:
             _, ask_id, query = message
             try:
                 answer: Any = answer_query(lifecycle, query)
+                if query.kind == "stats":
+                    answer["worker_pid"] = os.getpid()  # which process keeps the reports
             except Exception as error:  # a bug: the route says so rather than waiting
                 _log.exception("the report worker could not answer %s", query.kind)
                 answer = ReportAnswerError(f"{type(error).__name__}: {error}")
