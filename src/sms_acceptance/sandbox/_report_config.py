@@ -113,7 +113,7 @@ class ReportConfig:
     - `worker`: `inline` runs the lifecycle in the serving process's event loop (one process, the
       embedded sandbox's default); `process` runs it in a process of its own, fed a compact record
       of each accepted request over a socket pair (the command line's default: the send path
-      then pays ~5 µs a request for reports instead of ~70, benchmarks/README.md).
+      then pays ~1 µs a request for reports instead of ~70, benchmarks/README.md).
     """
 
     enabled: bool = True
