@@ -57,6 +57,9 @@ class ProcessReports:
                 [sys.executable, "-m", _WORKER_MODULE, str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
+                # It prints nothing; a pipe a parent reads the sandbox's output from (its ready
+                # line) must not stay open in the worker. Its log lines go to stderr.
+                stdout=subprocess.DEVNULL,
             )
         finally:
             theirs.close()
