@@ -3,7 +3,11 @@
 Two sandboxes from the same CLI, sampled in alternation under wrk with the same request: the
 seed's, every message carrying a loopback `notifyUrl` (a receiver that answers 200 at once,
 `_report_receiver.py`). One runs with reports on (the defaults: every destination DELIVERED after
-`--report-delay-ms`, pushed in batches of up to 100), the other with `--no-reports`.
+`--report-delay-ms`, pushed in batches of up to 100, by the report worker process), the other
+with `--no-reports`. `--compare-inline` adds a third, alternated with them: reports on with
+`--report-worker inline` (the lifecycle in the serving process, as before the worker process).
+CPU per request counts every process of the sandbox's session (the serving process and its
+report worker); the serving process's own share is given beside it, and RSS is the session's.
 
 Goals:
 - send throughput with reports on >= 0.8 x with reports off (per-round ratio, median);
@@ -21,6 +25,7 @@ Figures go to `reports.json` and `reports_memory.json`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
@@ -49,7 +54,7 @@ from benchmarks._output import (
 from benchmarks._payloads import SEED_REQUEST
 from benchmarks._processes import LOOPBACK, ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
-from benchmarks._window import session_cpu_seconds
+from benchmarks._window import _CLOCK_TICKS, session_cpu_seconds
 from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
 from sms_acceptance import encode_json
 
@@ -60,6 +65,39 @@ BACKLOG_LIMIT_S = 1.0
 STATS_PATH = "/sandbox/reports/stats"
 COUNT_PATH = "/__bench__/count"
 DRAIN_TIMEOUT_S = 60.0
+INLINE = "reports on, inline"
+
+
+def _session_pids(session_id: int) -> list[int]:
+    """Every live process of a session (the sandbox and its report worker)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(raw[raw.rindex(")") + 2 :].split()[3]) == session_id:
+                pids.append(int(entry.name))
+    return pids
+
+
+def session_rss_kib(session_id: int) -> int:
+    """Resident memory of every process of the sandbox's session, summed (kiB)."""
+    total = 0
+    for pid in _session_pids(session_id):
+        try:
+            total += rss_kib(pid)
+        except (OSError, BenchmarkError):
+            continue
+    return total
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (the serving process alone)."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def _request(notify_url: str, *, varying: bool) -> tuple[bytes, int]:
@@ -144,21 +182,30 @@ def _throughput(
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     backlog_seconds: list[float] = []
     cpu_per_request: dict[str, list[float]] = {name: [] for name in contenders}
+    serving_per_request: dict[str, list[float]] = {name: [] for name in contenders}
 
     def sample(name: str) -> float:
         # The sandbox's own CPU per request (its process session, from /proc) barely moves when
         # other jobs take a core: where it and req/s disagree, the machine was busy.
-        cpu_before = session_cpu_seconds(contenders[name].pid)
+        pid = contenders[name].pid
+        cpu_before, serving_before = session_cpu_seconds(pid), process_cpu_seconds(pid)
         result = _checked(
             run_wrk(urls[name], request, headers, duration_s=duration, connections=connections),
             name,
         )
-        cpu = session_cpu_seconds(contenders[name].pid) - cpu_before
+        cpu = session_cpu_seconds(pid) - cpu_before
+        serving = process_cpu_seconds(pid) - serving_before
         record = result.as_dict()
         record["cpu_us_per_request"] = round(cpu / result.requests * 1e6, 1)
+        record["serving_process_cpu_us_per_request"] = round(serving / result.requests * 1e6, 1)
         cpu_per_request[name].append(record["cpu_us_per_request"])
-        if name == "reports on":
+        serving_per_request[name].append(record["serving_process_cpu_us_per_request"])
+        if name != "reports off":
+            asked = time.monotonic()
             stats = _get_json(contenders[name].base_url + STATS_PATH, credential)
+            # The worker answers after every record sent before the question: how long that
+            # took bounds what still waited between the two processes.
+            record["stats_answer_s"] = round(time.monotonic() - asked, 3)
             per_second = result.requests_per_s * destinations
             record["push_backlog"] = _backlog(stats)
             record["push_backlog_s"] = round(_backlog(stats) / per_second, 3) if per_second else 0
@@ -172,6 +219,8 @@ def _throughput(
         on_sample=rate_progress(NAME),
     )
     drained = _drain(contenders["reports on"], credential, receiver)
+    if INLINE in contenders:
+        drained_inline = _drain(contenders[INLINE], credential, receiver)
     rps = summarise_each(samples)
     ratio = ratios(samples["reports on"], samples["reports off"])
     ratio_goal = Goal(
@@ -190,13 +239,32 @@ def _throughput(
     )
     cpu = summarise_each(cpu_per_request)
     cpu_ratio = ratios(cpu_per_request["reports off"], cpu_per_request["reports on"])
-    rows = [[name, *summary_cells(s), cpu[name].median] for name, s in rps.items()]
-    print(format_table(["sandbox", "req/s median", "min", "max", "spread", "CPU us/request"], rows))
+    serving = summarise_each(serving_per_request)
+    rows = [
+        [name, *summary_cells(s), cpu[name].median, serving[name].median] for name, s in rps.items()
+    ]
+    print(
+        format_table(
+            ["sandbox", "req/s median", "min", "max", "spread", "CPU us/req", "serving us/req"],
+            rows,
+        )
+    )
     print("\n" + ratio_verdict("reports on/off", ratio, ratio_goal))
+    if INLINE in contenders:
+        inline_ratio = ratios(samples[INLINE], samples["reports off"])
+        inline_cpu = ratios(cpu_per_request["reports off"], cpu_per_request[INLINE])
+        print(
+            f"reports on, inline (no worker process) / off: {inline_ratio.median:.2f}x by req/s "
+            f"(per round {inline_ratio.minimum:.2f}-{inline_ratio.maximum:.2f}), "
+            f"{inline_cpu.median:.2f}x by CPU"
+        )
+    serving_ratio = ratios(serving_per_request["reports off"], serving_per_request["reports on"])
     print(
         f"CPU per request, off/on: {cpu_ratio.median:.2f}x (per-round "
-        f"{cpu_ratio.minimum:.2f}-{cpu_ratio.maximum:.2f}): the throughput ratio the sandbox's "
-        "own work allows when it has a core to itself"
+        f"{cpu_ratio.minimum:.2f}-{cpu_ratio.maximum:.2f}) counting the report worker process: "
+        "the ratio if everything had to share one core; the serving process's alone "
+        f"{serving_ratio.median:.2f}x ({serving_ratio.minimum:.2f}-{serving_ratio.maximum:.2f}): "
+        "the ratio when the worker has a core of its own"
     )
     print(
         f"push backlog after each loaded sample: max {max(backlog_seconds):.3f} s of sends; "
@@ -216,8 +284,14 @@ def _throughput(
         "ratio_on_to_off": ratio.as_dict(),
         "cpu_us_per_request": {name: c.as_dict() for name, c in cpu.items()},
         "cpu_ratio_off_to_on": cpu_ratio.as_dict(),
+        "serving_cpu_ratio_off_to_on": serving_ratio.as_dict(),
+        "serving_process_cpu_us_per_request": {n: c.as_dict() for n, c in serving.items()},
         "after_the_load": drained,
     }
+    if INLINE in contenders:
+        figures["ratio_inline_to_off"] = inline_ratio.as_dict()
+        figures["cpu_ratio_off_to_inline"] = inline_cpu.as_dict()
+        figures["after_the_load_inline"] = drained_inline
     return figures, [ratio_goal, backlog_goal]
 
 
@@ -233,7 +307,7 @@ def _memory_run(
     url = sandbox.base_url + ENDPOINT_PATH
     headers = json_headers(credential)
     chunk_seconds = 10 if total >= 200_000 else 3
-    samples: list[dict[str, Any]] = [{"requests": 0, "rss_kib": rss_kib(sandbox.pid)}]
+    samples: list[dict[str, Any]] = [{"requests": 0, "rss_kib": session_rss_kib(sandbox.pid)}]
     done = chunk = 0
     while done < total:
         body = template.replace(COUNTER_MARK.encode(), f"c{chunk}-{COUNTER_MARK}".encode())
@@ -250,7 +324,8 @@ def _memory_run(
         samples.append(
             {
                 "requests": done,
-                "rss_kib": rss_kib(sandbox.pid),
+                "rss_kib": session_rss_kib(sandbox.pid),
+                "serving_rss_kib": rss_kib(sandbox.pid),
                 "requests_per_s": round(result.requests_per_s, 1),
                 "push_backlog": _backlog(stats),
                 "push_backlog_s": round(_backlog(stats) / per_second, 3) if per_second else 0,
@@ -307,6 +382,11 @@ def main() -> int:
     )
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
     parser.add_argument(
+        "--compare-inline",
+        action="store_true",
+        help="also alternate a sandbox running reports inline (--report-worker inline)",
+    )
+    parser.add_argument(
         "--skip-throughput", action="store_true", help="only the memory run (reports_memory.json)"
     )
     run = start_benchmark(parser)
@@ -333,15 +413,25 @@ def main() -> int:
                 off = sandbox_process(
                     temp, credential, name="reports off", options=["--no-reports"]
                 )
-                with on, off:
-                    for process in (on, off):
+                contenders = {"reports on": on, "reports off": off}
+                if args.compare_inline:
+                    contenders[INLINE] = sandbox_process(
+                        temp,
+                        credential,
+                        name=INLINE,
+                        options=[*on_options, "--report-worker", "inline"],
+                    )
+                with contextlib.ExitStack() as stack:
+                    for process in contenders.values():
+                        stack.enter_context(process)
+                    for process in contenders.values():
                         status, _ = post(process.base_url + ENDPOINT_PATH, request, credential)
                         if status != 200:
                             raise BenchmarkError(
                                 f"{process.what} answered the request with {status}"
                             )
                     figures, goals = _throughput(
-                        {"reports on": on, "reports off": off},
+                        contenders,
                         receiver,
                         credential,
                         request,
@@ -374,7 +464,8 @@ def main() -> int:
                         "method": (
                             f"wrk -t1 -c{args.connections} in chunks, every request with a "
                             "distinct text, bulkId and messageId and a loopback notifyUrl; VmRSS "
-                            "and /sandbox/reports/stats of the sandbox after each chunk"
+                            "of the sandbox's session (serving process and report worker) and "
+                            "/sandbox/reports/stats after each chunk"
                         ),
                         "memory": memory,
                     },

@@ -40,8 +40,8 @@ from ._config import FAULT_STATUSES, V1_ENDPOINT_SUFFIX, SandboxConfig
 from ._faults import FaultPlan
 from ._ids import IdGenerator
 from ._json_codec import NotJson, dump_json, has_long_integer, parse_json, reparse_exactly
+from ._report_backend import report_backend
 from ._report_routes import report_routes
-from ._reports import ReportLifecycle
 
 __all__ = ["REQUEST_LOGGER_NAME", "create_app"]
 
@@ -95,7 +95,7 @@ class _Sandbox:
         self.faults = FaultPlan(config.faults) if config.faults.enabled else None
         self.builder = AcceptedResponseBuilder(IdGenerator())
         # Delivery reports (D1-D14): tracked at acceptance, pushed and finalised in the background.
-        self.reports = ReportLifecycle(config.reports) if config.reports.enabled else None
+        self.reports = report_backend(config.reports)
         # Compile the schemas and validators now, not on the first request a client times.
         warm_up = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "warm-up"}]}
         judge_request(warm_up)
@@ -193,6 +193,7 @@ class _Sandbox:
         if raw is None:
             return 413, self.too_large
 
+        parsed: bytes | None = raw  # the body `document` is the plain reading of, if it is
         try:
             document = parse_json(raw)
             if b"null" in raw:
@@ -202,6 +203,7 @@ class _Sandbox:
                 # orjson read an integer beyond 64 bits as a float; judge the exact reading.
                 document = without_optional_nulls(reparse_exactly(raw))
                 verdict = judge_request(document)
+                parsed = None
         except NotJson as error:
             return self._bad_request(request, {"$": [f"the body is not valid JSON: {error} (R1)"]})
         except RecursionError:
@@ -218,9 +220,13 @@ class _Sandbox:
                 {"$.messages": [f"at most {limit} destinations per request, got {destinations}"]},
             )
         answer = self.builder.build(document, destinations)
+        body = dump_json(answer)
         if self.reports is not None:
-            self.reports.on_accepted(document, answer)
-        return 200, dump_json(answer)
+            self.reports.on_accepted(document, answer, parsed, body)
+            behind = self.reports.backpressure()
+            if behind is not None:
+                await behind  # the report worker process fell behind: a bounded queue
+        return 200, body
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -16,13 +16,16 @@ from typing import Literal
 
 from ._value_checks import check_finite_at_least, check_fraction
 
-__all__ = ["DelayDistribution", "OutcomeMode", "ReportConfig", "ReportFaultConfig"]
+__all__ = ["DelayDistribution", "OutcomeMode", "ReportConfig", "ReportFaultConfig", "ReportWorker"]
 
 OutcomeMode = Literal["mix", "by-destination"]
 _MODES: tuple[OutcomeMode, ...] = ("mix", "by-destination")
 # The send latency's distributions (`_config.LatencyDistribution`), for the report delay.
 DelayDistribution = Literal["fixed", "exponential", "lognormal"]
 _DISTRIBUTIONS: tuple[DelayDistribution, ...] = ("fixed", "exponential", "lognormal")
+# Where the lifecycle runs: in the serving process's event loop, or in a process of its own.
+ReportWorker = Literal["inline", "process"]
+_WORKERS: tuple[ReportWorker, ...] = ("inline", "process")
 
 
 def _is_bare_host(host: object) -> bool:
@@ -107,6 +110,10 @@ class ReportConfig:
     - Memory: at most `max_reports` messages are tracked; a message is forgotten
       `retention_seconds` after it was sent (48 h at the provider); counters say what was dropped.
     - `seed` makes outcomes, delays and report faults reproducible in arrival order.
+    - `worker`: `inline` runs the lifecycle in the serving process's event loop (one process, the
+      embedded sandbox's default); `process` runs it in a process of its own, fed a compact record
+      of each accepted request over a socket pair (the command line's default: the send path
+      then pays ~1 µs a request for reports instead of ~70, benchmarks/README.md).
     """
 
     enabled: bool = True
@@ -131,8 +138,13 @@ class ReportConfig:
     currency: str = "EUR"
     faults: ReportFaultConfig = field(default_factory=ReportFaultConfig)
     seed: int | None = None
+    worker: ReportWorker = "inline"
 
     def __post_init__(self) -> None:
+        if self.worker not in _WORKERS:
+            raise ValueError(
+                f"report worker must be one of {', '.join(_WORKERS)}, got {self.worker!r}"
+            )
         if self.mode not in _MODES:
             raise ValueError(f"report mode must be one of {', '.join(_MODES)}, got {self.mode!r}")
         for name in ("undeliverable", "expired", "rejected"):

@@ -144,6 +144,13 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--report-no-retry", action="store_true", help="fault: never resend a failed push"
     )
+    group.add_argument(
+        "--report-worker",
+        choices=("process", "inline"),
+        default="process",
+        help="run the report lifecycle in a process of its own (default: the send path stays "
+        "fast) or inline in the serving process",
+    )
 
 
 def _unique(pairs: list[tuple[str, float]], option: str) -> dict[str, float]:
@@ -177,6 +184,7 @@ def report_config_from_arguments(args: argparse.Namespace) -> ReportConfig:
         max_reports=args.report_max_count,
         retention_seconds=args.report_retention_seconds,
         seed=args.report_seed,
+        worker=args.report_worker,
         faults=ReportFaultConfig(
             **faults, late_seconds=args.report_late_seconds, no_retry=args.report_no_retry
         ),

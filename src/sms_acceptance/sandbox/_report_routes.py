@@ -13,8 +13,7 @@ what the sandbox did without reading its logs. Same credential.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +27,8 @@ from sms_acceptance._report_xml import LOGS_XML_ROOT, REPORTS_XML_ROOT, results_
 
 from ._auth import AuthOutcome, CredentialCheck
 from ._json_codec import dump_json
-from ._reports import ReportLifecycle
+from ._report_backend import ReportBackend, ReportWorkerGone
+from ._report_queries import LogFilter, ReportQuery
 
 __all__ = ["LOGS_PATH", "REPORTS_PATH", "STATS_PATH", "report_routes"]
 
@@ -98,78 +98,72 @@ def _results(request: Request, results: list[dict[str, Any]], root: str) -> Resp
     return Response(dump_json(body), 200, media_type=_JSON)
 
 
+# What a report route answers once the report worker process is gone (the error line says why).
+_WORKER_GONE = "Something went wrong. Please contact support."
+
 Endpoint = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-def report_routes(lifecycle: ReportLifecycle | None, credentials: CredentialCheck) -> list[Route]:
+def report_routes(reports: ReportBackend | None, credentials: CredentialCheck) -> list[Route]:
     """The three GET routes; with reports switched off they answer empty results."""
 
-    def guarded(answer: Callable[[Request], Response]) -> Endpoint:
+    def guarded(answer: Callable[[Request], Awaitable[Response]]) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             outcome = credentials.judge(_authorization(request))
             if outcome is not AuthOutcome.ACCEPTED:
                 return _envelope(401, "UNAUTHORIZED", outcome.value)
             try:
-                return answer(request)
+                return await answer(request)
             except _BadParameter as problem:
                 # The seed's /sms/1 envelope has no validationErrors (the v1 client cannot parse
                 # them, K5): the reason goes to the debug log, as for the send endpoint.
                 _log.debug("%s: %s %s", request.url.path, problem.name, problem)
                 return _envelope(400, "BAD_REQUEST", "Bad request")
+            except ReportWorkerGone as gone:
+                # Said once as an error line when it happened; each call after it hears at once.
+                _log.debug("%s: %s", request.url.path, gone)
+                return _envelope(500, "GENERAL_ERROR", _WORKER_GONE)
 
         return endpoint
 
-    def reports(request: Request) -> Response:
+    async def pulled(request: Request) -> Response:
         query = request.query_params
         limit = _limit(query)
-        if lifecycle is None:
+        if reports is None:
             return _results(request, [], REPORTS_XML_ROOT)
-        lifecycle.store.expire(time.time())  # the worker may be idle: apply the retention here
-        found = lifecycle.store.pull(limit, query.get("bulkId"), query.get("messageId"))
+        found = await reports.ask(
+            ReportQuery("pull", limit, query.get("bulkId"), query.get("messageId"))
+        )
         return _results(request, found, REPORTS_XML_ROOT)
 
-    def logs(request: Request) -> Response:
+    async def logs(request: Request) -> Response:
         query = request.query_params
         limit = _limit(query)
         since, until = _moment(query, "sentSince"), _moment(query, "sentUntil")
-        if lifecycle is None:
+        if reports is None:
             return _results(request, [], LOGS_XML_ROOT)
-        lifecycle.store.expire(time.time())
-        message_ids = set(query["messageId"].split(",")) if "messageId" in query else None
-        bulk_id = query.get("bulkId")
-        general_status = query.get("generalStatus")
-        sender, to = query.get("from"), query.get("to")
-        since_s = since.timestamp() if since is not None else None
-        until_s = until.timestamp() if until is not None else None
-        entries: list[dict[str, Any]] = []
-        for message in lifecycle.store.newest_first():
-            if len(entries) >= limit:
-                break
-            if since_s is not None and message.sent_at < since_s:
-                break  # newest first: everything after this was sent earlier still
-            if until_s is not None and message.sent_at > until_s:
-                continue
-            if bulk_id is not None and message.bulk_id != bulk_id:
-                continue
-            if message_ids is not None and message.message_id not in message_ids:
-                continue
-            if sender is not None and message.sender != sender:
-                continue
-            if to is not None and message.to != to:
-                continue
-            if general_status is not None:
-                group = message.outcome.group_name if message.outcome is not None else "PENDING"
-                if group != general_status.upper():
-                    continue
-            entries.append(message.log_entry())
+        wanted = LogFilter(
+            limit,
+            since=since.timestamp() if since is not None else None,
+            until=until.timestamp() if until is not None else None,
+            message_ids=frozenset(query["messageId"].split(",")) if "messageId" in query else None,
+            bulk_id=query.get("bulkId"),
+            general_status=query.get("generalStatus"),
+            sender=query.get("from"),
+            to=query.get("to"),
+        )
+        entries = await reports.ask(ReportQuery("logs", logs=wanted))
         return _results(request, entries, LOGS_XML_ROOT)
 
-    def stats(request: Request) -> Response:
-        counters = lifecycle.stats() if lifecycle is not None else {"enabled": False}
+    async def stats(request: Request) -> Response:
+        if reports is None:
+            counters: dict[str, Any] = {"enabled": False}
+        else:
+            counters = await reports.ask(ReportQuery("stats"))
         return Response(dump_json(counters), 200, media_type=_JSON)
 
     return [
-        Route(REPORTS_PATH, guarded(reports), methods=["GET"]),
+        Route(REPORTS_PATH, guarded(pulled), methods=["GET"]),
         Route(LOGS_PATH, guarded(logs), methods=["GET"]),
         Route(STATS_PATH, guarded(stats), methods=["GET"]),
     ]

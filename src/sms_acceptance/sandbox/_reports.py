@@ -89,12 +89,23 @@ class ReportLifecycle:
 
     # The send path ---------------------------------------------------------------------------
 
-    def on_accepted(self, document: dict[str, Any], answer: dict[str, Any]) -> None:
-        """Track every destination the send answer accepted (status group PENDING)."""
+    def on_accepted(
+        self,
+        document: dict[str, Any],
+        answer: dict[str, Any],
+        *,
+        now: float | None = None,
+        wall: float | None = None,
+    ) -> None:
+        """Track every destination the send answer accepted (status group PENDING); `now` and
+        `wall` are the acceptance's clock readings when it happened elsewhere (the report
+        worker process), else read here."""
         entries = answer["messages"]
         bulk_id = answer.get("bulkId")
-        now = time.monotonic()
-        wall = time.time()
+        if now is None:
+            now = time.monotonic()
+        if wall is None:
+            wall = time.time()
         sent_text = self._clock.text(wall)  # one string for every destination of the request
         index = 0
         for message in document["messages"]:
