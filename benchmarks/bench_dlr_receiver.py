@@ -28,15 +28,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    run_main,
-    start_benchmark,
-)
 
 NAME = "dlr_receiver"
 REPO = Path(__file__).resolve().parents[1]
@@ -57,25 +50,25 @@ def _locust_run(users: int, seconds: int, report_dir: Path) -> dict[str, Any]:
     )  # fmt: skip
     summary_path = report_dir / "summary.json"
     if not summary_path.exists():
-        raise BenchmarkError(f"locust wrote no summary (exit {completed.returncode})")
+        raise output.BenchmarkError(f"locust wrote no summary (exit {completed.returncode})")
     summary: dict[str, Any] = json.loads(summary_path.read_text("utf-8"))
     summary["exit_code"] = completed.returncode
     return summary
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__ or "", quick="10 s of load instead of 30 s", rounds="(one run; ignored)"
     )
     parser.add_argument("--users", type=int, default=40, help="Locust users (default 40)")
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     seconds = 10 if run.args.quick else 30
     with tempfile.TemporaryDirectory(prefix="bench-dlr-") as directory:
-        progress(f"{NAME}: {seconds} s of notify_tracking at the single-process maximum")
+        output.progress(f"{NAME}: {seconds} s of notify_tracking at the single-process maximum")
         summary = _locust_run(run.args.users, seconds, Path(directory))
     reports = summary["delivery_reports"]
     if not reports.get("measured"):
-        raise BenchmarkError(f"delivery reports were not measured: {reports.get('reason')}")
+        raise output.BenchmarkError(f"delivery reports were not measured: {reports.get('reason')}")
     latency = reports["latency_ms"]
     rows = [
         ["requests/s (answered)", summary["rate"]["answered_rps"]],
@@ -89,7 +82,7 @@ def main() -> int:
         ["report latency p50 / p99 / max (ms)",
          f"{latency.get('p50')} / {latency.get('p99')} / {latency.get('max')}"],
     ]  # fmt: skip
-    print(format_table(["figure", "value"], rows))
+    print(output.format_table(["figure", "value"], rows))
     goals = [
         Goal(
             "no_report_lost",
@@ -121,4 +114,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main(NAME, main)
+    output.run_main(NAME, main)
