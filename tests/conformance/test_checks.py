@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sms_acceptance._redaction import Redactor
+from sms_acceptance import Redactor
 from sms_acceptance.conformance._auth_header import CONFIGURED, NO_AUTH, AuthHeader
 from sms_acceptance.conformance._catalogue import CHECKS, CHECKS_BY_NAME
 from sms_acceptance.conformance._check_registry import (
