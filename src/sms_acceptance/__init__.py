@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs more than this who
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._destinations import destination_count, destination_numbers, each_destination
     from ._envelope import (
         STANDARD_ERRORS,
         ErrorEnvelope,
@@ -143,6 +144,9 @@ _EXPORTS: dict[str, str] = {
     "KnownStatus": "_status_table",
     "group_name_matches": "_status_table",
     "is_known_status": "_status_table",
+    "destination_count": "_destinations",
+    "destination_numbers": "_destinations",
+    "each_destination": "_destinations",
     "STANDARD_ERRORS": "_envelope",
     "ErrorEnvelope": "_envelope",
     "error_envelope": "_envelope",
@@ -232,6 +236,9 @@ __all__ = [
     "create_app",
     "curl_command",
     "curl_network_words",
+    "destination_count",
+    "destination_numbers",
+    "each_destination",
     "encode_json",
     "error_envelope",
     "fast_validator",
