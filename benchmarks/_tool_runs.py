@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks._output import REPO_ROOT, BenchmarkError
+from benchmarks._output import REPO_ROOT, BenchmarkError, require_executable
 from benchmarks._processes import ServerProcess, script_server
 from benchmarks._sandbox import AUTHORIZATION_ENV
 from tests.conformance._suite_runner import run_suite
@@ -36,6 +36,11 @@ _Run = Callable[[], tuple[int, str]]
 
 def add_schemathesis_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schemathesis", help="path of the schemathesis executable")
+
+
+def find_schemathesis(explicit: str | None) -> str:
+    """The Schemathesis executable (`--schemathesis`, else on PATH), or a one-line error."""
+    return require_executable("schemathesis", SCHEMATHESIS_HINT, explicit)
 
 
 def max_examples(profile: str) -> int:

@@ -30,16 +30,9 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import _output as output
+from benchmarks import _tool_runs as tool_runs
 from benchmarks._measure import Goal, alternate, ratios, summarise, summarise_each
 from benchmarks._sandbox import bench_credential
-from benchmarks._tool_runs import (
-    SCHEMATHESIS_HINT,
-    CountingTarget,
-    add_schemathesis_option,
-    counting_sandbox,
-    max_examples,
-    schemathesis_version,
-)
 
 NAME = "conformance"
 GOAL_RATIO = 2.0
@@ -53,7 +46,7 @@ def main() -> int:
     parser.add_argument(
         "--profile", choices=PROFILES, help="profile compared with Schemathesis (default ci)"
     )
-    add_schemathesis_option(parser)
+    tool_runs.add_schemathesis_option(parser)
     parser.add_argument(
         "--no-bytecode-cache",
         action="store_true",
@@ -75,15 +68,15 @@ def main() -> int:
         raise output.BenchmarkError(
             f"unknown profile(s) {', '.join(unknown)}: pick from {PROFILES}"
         )
-    schemathesis = output.require_executable("schemathesis", SCHEMATHESIS_HINT, args.schemathesis)
-    examples = max_examples(compared)
+    schemathesis = tool_runs.find_schemathesis(args.schemathesis)
+    examples = tool_runs.max_examples(compared)
 
     credential = bench_credential()
     with tempfile.TemporaryDirectory(prefix="sms-bench-conformance-") as temp_name:
         temp = Path(temp_name)
-        server = counting_sandbox(temp, credential, what="counting sandbox")
+        server = tool_runs.counting_sandbox(temp, credential, what="counting sandbox")
         with server:
-            target = CountingTarget(
+            target = tool_runs.CountingTarget(
                 server, credential, temp, bytecode_cache=not args.no_bytecode_cache
             )
             # One unmeasured run of each: imports compiled and cached (when caching), the
@@ -144,7 +137,7 @@ def main() -> int:
         wall_rows.append(
             [
                 profile,
-                max_examples(profile),
+                tool_runs.max_examples(profile),
                 summarise(values).median,
                 summarise([r["requests"] for r in runs]).median,
             ]
@@ -156,7 +149,10 @@ def main() -> int:
     run.report(
         NAME,
         {
-            "machine": {**run.machine, "schemathesis": schemathesis_version(schemathesis)},
+            "machine": {
+                **run.machine,
+                "schemathesis": tool_runs.schemathesis_version(schemathesis),
+            },
             "method": (
                 "the sandbox behind a counting ASGI middleware; each tool run to completion in "
                 f"one process, alternated over {rounds} rounds; rate = requests the server "

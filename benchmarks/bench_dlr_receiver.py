@@ -18,8 +18,6 @@ Figures go to `dlr_receiver.json`.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks import _output as output
 from benchmarks._measure import Goal
+from tests._child_process import child_environment, run_child
 
 NAME = "dlr_receiver"
 REPO = Path(__file__).resolve().parents[1]
@@ -43,11 +42,7 @@ def _locust_run(users: int, seconds: int, report_dir: Path) -> dict[str, Any]:
         "--dlr-grace", "20s", "--report-dir", str(report_dir),
         "--threshold", "dlr_missing<=0%", "--threshold", "dlr_duplicates<=0%",
     ]  # fmt: skip
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-    completed = subprocess.run(
-        command, cwd=report_dir, env=environment, capture_output=True, text=True,
-        timeout=seconds + 180,
-    )  # fmt: skip
+    completed = run_child(command, cwd=report_dir, env=child_environment(), timeout=seconds + 180)
     summary_path = report_dir / "summary.json"
     if not summary_path.exists():
         raise output.BenchmarkError(f"locust wrote no summary (exit {completed.returncode})")

@@ -12,8 +12,7 @@ the run's wall time (start-up included). `--sequential` adds our run with `--con
 Goals (issue 15): our rate >= 5 x Schemathesis's on the same server; the `ci` profile's verdict
 (the whole run, wall time) in under 20 s.
 
-Schemathesis is not a project dependency: install it in a throwaway venv and pass its path,
-    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install schemathesis
+Schemathesis comes from a throwaway venv, as for `bench_conformance.py`:
     python benchmarks/bench_remote.py --schemathesis /tmp/bench-venv/bin/schemathesis [--quick]
 """
 
@@ -28,16 +27,9 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import _output as output
+from benchmarks import _tool_runs as tool_runs
 from benchmarks._measure import Goal, alternate, ratios, summarise, summarise_each
 from benchmarks._sandbox import bench_credential
-from benchmarks._tool_runs import (
-    SCHEMATHESIS_HINT,
-    CountingTarget,
-    add_schemathesis_option,
-    counting_sandbox,
-    max_examples,
-    schemathesis_version,
-)
 
 NAME = "remote"
 GOAL_RATIO = 5.0
@@ -48,7 +40,7 @@ def main() -> int:
     parser = output.benchmark_parser(
         __doc__, quick="1 round, the quick profile", rounds="alternating rounds (default 2)"
     )
-    add_schemathesis_option(parser)
+    tool_runs.add_schemathesis_option(parser)
     parser.add_argument(
         "--latency-ms", type=float, default=100.0, help="the server's latency (default 100)"
     )
@@ -63,19 +55,19 @@ def main() -> int:
     profile = "quick" if args.quick else "ci"
     if args.latency_ms < 0:
         raise output.BenchmarkError(f"--latency-ms must be >= 0, got {args.latency_ms}")
-    schemathesis = output.require_executable("schemathesis", SCHEMATHESIS_HINT, args.schemathesis)
-    examples = max_examples(profile)
+    schemathesis = tool_runs.find_schemathesis(args.schemathesis)
+    examples = tool_runs.max_examples(profile)
     credential = bench_credential()
     with tempfile.TemporaryDirectory(prefix="sms-bench-remote-") as temp_name:
         temp = Path(temp_name)
-        server = counting_sandbox(
+        server = tool_runs.counting_sandbox(
             temp,
             credential,
             *("--latency-ms", f"{args.latency_ms:g}"),
             what=f"counting sandbox ({args.latency_ms:g} ms latency)",
         )
         with server:
-            target = CountingTarget(server, credential, temp, bytecode_cache=True)
+            target = tool_runs.CountingTarget(server, credential, temp, bytecode_cache=True)
             samples = alternate(
                 {
                     "ours": lambda: target.ours(profile, label=", concurrency default"),
@@ -126,7 +118,7 @@ def main() -> int:
         f"goal <= {GOAL_WALL_S:g} s: {'holds' if goals[1].holds else 'DOES NOT HOLD'}"
     )
     report: dict[str, Any] = {
-        "machine": {**run.machine, "schemathesis": schemathesis_version(schemathesis)},
+        "machine": {**run.machine, "schemathesis": tool_runs.schemathesis_version(schemathesis)},
         "method": (
             f"the sandbox with {args.latency_ms:g} ms latency behind a counting ASGI middleware; "
             f"each tool run to completion in one process, alternated over {rounds} rounds; rate "
