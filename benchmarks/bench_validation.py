@@ -2,7 +2,7 @@
 
 Every load-test response is schema-validated (`--validate-fraction 1.0` by default), so the
 validator's cost per response is a direct tax on the load generator's rate. The hot path is
-`sms_acceptance._validation.fast_validator("response")` (jsonschema-rs, compiled once); the
+`sms_acceptance.fast_validator("response")` (jsonschema-rs, compiled once); the
 reference is `jsonschema`'s Draft 2020-12 validator with format checking on the same bundled
 schema, compiled once too (and, for information, the project's `schema_violations`, which also
 builds the violation list with rule ids). Bodies: the seed's two 200 examples and bulk responses
