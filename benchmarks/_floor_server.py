@@ -2,8 +2,8 @@
 
 `python benchmarks/_floor_server.py --port N --body-file F` serves `POST /sms/1/text/advanced`
 with the bytes of F (the sandbox's own answer to the benchmark's request, so both send the same
-bytes), after reading the request body as any endpoint must. The uvicorn settings mirror the
-sandbox's (`sms_acceptance.sandbox._serving`): no lifespan, no access log, no server header, the
+bytes), after reading the request body as any endpoint must. It is served by the sandbox's own
+`serve_app_forever` (`_loopback_uvicorn.py`): no lifespan, no access log, no server header, the
 same HTTP and loop implementations uvicorn picks in this environment. Whatever the sandbox costs
 beyond this floor is its own work: auth, parsing, the request oracle, segment counting, the reply.
 """

@@ -18,8 +18,6 @@ Figures go to `dlr_receiver.json`.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,15 +26,9 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    run_main,
-    start_benchmark,
-)
+from tests._child_process import child_environment, run_child
 
 NAME = "dlr_receiver"
 REPO = Path(__file__).resolve().parents[1]
@@ -50,32 +42,28 @@ def _locust_run(users: int, seconds: int, report_dir: Path) -> dict[str, Any]:
         "--dlr-grace", "20s", "--report-dir", str(report_dir),
         "--threshold", "dlr_missing<=0%", "--threshold", "dlr_duplicates<=0%",
     ]  # fmt: skip
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-    completed = subprocess.run(
-        command, cwd=report_dir, env=environment, capture_output=True, text=True,
-        timeout=seconds + 180,
-    )  # fmt: skip
+    completed = run_child(command, cwd=report_dir, env=child_environment(), timeout=seconds + 180)
     summary_path = report_dir / "summary.json"
     if not summary_path.exists():
-        raise BenchmarkError(f"locust wrote no summary (exit {completed.returncode})")
+        raise output.BenchmarkError(f"locust wrote no summary (exit {completed.returncode})")
     summary: dict[str, Any] = json.loads(summary_path.read_text("utf-8"))
     summary["exit_code"] = completed.returncode
     return summary
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__ or "", quick="10 s of load instead of 30 s", rounds="(one run; ignored)"
     )
     parser.add_argument("--users", type=int, default=40, help="Locust users (default 40)")
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     seconds = 10 if run.args.quick else 30
     with tempfile.TemporaryDirectory(prefix="bench-dlr-") as directory:
-        progress(f"{NAME}: {seconds} s of notify_tracking at the single-process maximum")
+        output.progress(f"{NAME}: {seconds} s of notify_tracking at the single-process maximum")
         summary = _locust_run(run.args.users, seconds, Path(directory))
     reports = summary["delivery_reports"]
     if not reports.get("measured"):
-        raise BenchmarkError(f"delivery reports were not measured: {reports.get('reason')}")
+        raise output.BenchmarkError(f"delivery reports were not measured: {reports.get('reason')}")
     latency = reports["latency_ms"]
     rows = [
         ["requests/s (answered)", summary["rate"]["answered_rps"]],
@@ -89,7 +77,7 @@ def main() -> int:
         ["report latency p50 / p99 / max (ms)",
          f"{latency.get('p50')} / {latency.get('p99')} / {latency.get('max')}"],
     ]  # fmt: skip
-    print(format_table(["figure", "value"], rows))
+    print(output.format_table(["figure", "value"], rows))
     goals = [
         Goal(
             "no_report_lost",
@@ -121,4 +109,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main(NAME, main)
+    output.run_main(NAME, main)

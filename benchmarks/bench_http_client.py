@@ -38,16 +38,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal, alternate, summarise_each
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    require_executable,
-    run_main,
-    start_benchmark,
-)
 from benchmarks._payloads import bulk_request
 from benchmarks._processes import LOOPBACK, ServerProcess, free_port
 from benchmarks._sandbox import AUTHORIZATION_ENV, ENDPOINT_PATH, bench_credential, sandbox_process
@@ -65,7 +57,7 @@ def _certificates(folder: Path) -> dict[str, Path]:
     try:
         import trustme
     except ImportError:
-        raise BenchmarkError("trustme is not installed (pip install -e '.[test]')") from None
+        raise output.BenchmarkError("trustme is not installed (pip install -e '.[test]')") from None
     server_ca = trustme.CA()
     server_ca.cert_pem.write_to_path(str(folder / "ca.pem"))
     server = server_ca.issue_cert("localhost", LOOPBACK)
@@ -115,7 +107,7 @@ def _h11(url: str, credential: str, network: Any) -> tuple[Send, Callable[[], No
     def send() -> int:
         outcome = exchanger.send(body, CONFIGURED).outcome
         if not isinstance(outcome, ReceivedResponse):
-            raise BenchmarkError(f"h11 client: {outcome.message}")
+            raise output.BenchmarkError(f"h11 client: {outcome.message}")
         return outcome.status
 
     return send, exchanger.close
@@ -172,14 +164,14 @@ def _cpu_sampler(send: Send, requests: int) -> Callable[[], float]:
         started = time.process_time()
         for _ in range(requests):
             if send() != 200:
-                raise BenchmarkError("the sandbox did not accept the benchmark's request")
+                raise output.BenchmarkError("the sandbox did not accept the benchmark's request")
         return (time.process_time() - started) / requests * 1e6
 
     return sample
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__,
         quick="2 rounds of 50 requests",
         rounds="alternating rounds (default 5)",
@@ -187,11 +179,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=None, help="requests per sample (400)")
     parser.add_argument("--ci-requests", type=int, default=CI_REQUESTS)
     parser.add_argument("--ci-seconds", type=float, default=CI_SECONDS)
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (2 if args.quick else 5)
     per_sample = args.requests or (50 if args.quick else 400)
-    tinyproxy = require_executable("tinyproxy", "apt-get install tinyproxy")
+    tinyproxy = output.require_executable("tinyproxy", "apt-get install tinyproxy")
 
     from sms_acceptance import NetworkSettings
 
@@ -233,7 +225,7 @@ def main() -> int:
                     send()  # the connection (and tunnel, and handshake) outside the samples
                     senders[f"{client} | {route}"] = send
                     closers.append(close)
-            progress(f"{NAME}: {len(senders)} contenders, {rounds} rounds of {per_sample}")
+            output.progress(f"{NAME}: {len(senders)} contenders, {rounds} rounds of {per_sample}")
             try:
                 samples = alternate(
                     {name: _cpu_sampler(send, per_sample) for name, send in senders.items()},
@@ -245,7 +237,7 @@ def main() -> int:
             tunnels = (temp / "proxy.log").read_text("utf-8", "replace").count("CONNECT localhost")
     summaries = summarise_each(samples)
     rows = [[name, s.median, s.minimum, s.maximum] for name, s in summaries.items()]
-    print(format_table(["client | route", "CPU µs/request (median)", "min", "max"], rows))
+    print(output.format_table(["client | route", "CPU µs/request (median)", "min", "max"], rows))
     goals: list[Goal] = []
     run_wall_per_request_us = args.ci_seconds / args.ci_requests * 1e6
     for route in ROUTES:
@@ -282,4 +274,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_http_client.py", main)
+    output.run_main("bench_http_client.py", main)

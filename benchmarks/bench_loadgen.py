@@ -46,6 +46,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._locust import locust_argv, read_stats
 from benchmarks._measure import (
     Goal,
@@ -56,16 +57,6 @@ from benchmarks._measure import (
     summarise_each,
 )
 from benchmarks._nginx import NginxTarget
-from benchmarks._output import (
-    REPO_ROOT,
-    benchmark_parser,
-    format_table,
-    progress,
-    rate_progress,
-    run_main,
-    start_benchmark,
-    summary_cells,
-)
 from benchmarks._payloads import SEED_REQUEST, SEED_RESPONSES
 from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential, json_headers
 from benchmarks._window import Window, measure_window
@@ -74,7 +65,7 @@ from sms_acceptance import encode_json
 
 NAME = "loadgen"
 BARE = Path(__file__).with_name("locustfile_bare.py")
-KIT = REPO_ROOT / "loadtests"
+KIT = output.REPO_ROOT / "loadtests"
 SINGLE = ("SingleDestination",)
 VALID_SCENARIOS = ("SingleDestination", "Bulk", "UnicodeLongText", "Scheduled", "NotifyTracking")
 HOLD_SHARE = 0.97
@@ -117,7 +108,7 @@ class _Bench:
             figures["locust"] = stats.as_dict() if stats else None
             if stats is None or stats.failures:
                 last = stderr.strip().splitlines()[-1:] or [""]
-                progress(f"{NAME}: warning: {name}: failures or no stats ({last[0]})")
+                output.progress(f"{NAME}: warning: {name}: failures or no stats ({last[0]})")
         self.runs.setdefault(name, []).append(figures)
         self.windows.setdefault(name, []).append(window)
         return window.requests_per_s
@@ -209,7 +200,7 @@ def _kit_work_in_isolation(body: bytes, rounds: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__, quick="1 round of 8 s runs", rounds="alternating rounds (default 3)"
     )
     parser.add_argument("--duration", type=int, help="seconds per run (default 15)")
@@ -220,7 +211,7 @@ def main() -> int:
         default=0.85,
         help="first open-model rate tried, as a share of the bare closed maximum (default 0.85)",
     )
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (1 if args.quick else 3)
     duration = args.duration or (8 if args.quick else 15)
@@ -251,7 +242,7 @@ def main() -> int:
                 ),
                 "wrk": functools.partial(bench.wrk, request, json_headers(credential)),
             }
-            closed = alternate(contenders, rounds, on_sample=rate_progress(NAME))
+            closed = alternate(contenders, rounds, on_sample=output.rate_progress(NAME))
 
             # The open model: the highest rate tried that the bare user holds.
             rate = args.open_share * summarise(closed["bare"]).median
@@ -259,7 +250,9 @@ def main() -> int:
             for _ in range(4):
                 held = bench.bare("bare open (calibration)", 1, rate / args.users) / rate
                 calibration.append({"rate": round(rate, 1), "bare_held": round(held, 4)})
-                progress(f"{NAME}: open model at {rate:,.0f} req/s: the bare user held {held:.1%}")
+                output.progress(
+                    f"{NAME}: open model at {rate:,.0f} req/s: the bare user held {held:.1%}"
+                )
                 if held >= HOLD_SHARE:
                     break
                 rate *= 0.85
@@ -271,7 +264,7 @@ def main() -> int:
                     ),
                 },
                 rounds,
-                on_sample=rate_progress(NAME),
+                on_sample=output.rate_progress(NAME),
             )
 
     isolated = _kit_work_in_isolation(json.dumps(SEED_RESPONSES[1]).encode(), max(rounds, 3))
@@ -342,7 +335,7 @@ def main() -> int:
     rows = [
         [
             name,
-            *summary_cells(s),
+            *output.summary_cells(s),
             cpu[name].median,
             f"{cores[name].median:.2f}",
             f"{nginx_cores[name].median:.2f}",
@@ -350,7 +343,7 @@ def main() -> int:
         for name, s in summaries.items()
     ]
     headers = ["contender", "req/s median", "min", "max", "spread", "CPU µs/request"]
-    print(format_table([*headers, "cores", "nginx cores"], rows))
+    print(output.format_table([*headers, "cores", "nginx cores"], rows))
     print()
     figure_rows: list[list[object]] = [
         ["kit single / bare (req/s)", f"{kit_vs_bare.median:.2f}x", ">= 0.9", goals[0].holds],
@@ -365,11 +358,11 @@ def main() -> int:
         ["kit single / wrk", f"{kit_share_of_wrk.median:.1%}", "", ""],
         ["kit single 2 processes / wrk", f"{kit2_share_of_wrk.median:.1%}", "", ""],
     ]
-    print(format_table(["figure", "median", "goal", "holds"], figure_rows))
+    print(output.format_table(["figure", "median", "goal", "holds"], figure_rows))
     if "skipped" not in isolated:
         print()
         print(
-            format_table(
+            output.format_table(
                 ["kit work per request, outside Locust", "µs median"],
                 [[name, figures["median"]] for name, figures in isolated.items()],
             )
@@ -415,4 +408,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_loadgen", main)
+    output.run_main("bench_loadgen", main)

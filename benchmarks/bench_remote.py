@@ -12,14 +12,12 @@ the run's wall time (start-up included). `--sequential` adds our run with `--con
 Goals (issue 15): our rate >= 5 x Schemathesis's on the same server; the `ci` profile's verdict
 (the whole run, wall time) in under 20 s.
 
-Schemathesis is not a project dependency: install it in a throwaway venv and pass its path,
-    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install schemathesis
+Schemathesis comes from a throwaway venv, as for `bench_conformance.py`:
     python benchmarks/bench_remote.py --schemathesis /tmp/bench-venv/bin/schemathesis [--quick]
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,64 +26,21 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
+from benchmarks import _tool_runs as tool_runs
 from benchmarks._measure import Goal, alternate, ratios, summarise, summarise_each
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    rate_progress,
-    ratio_verdict,
-    require_executable,
-    run_main,
-    start_benchmark,
-)
-from benchmarks._processes import script_server
-from benchmarks._sandbox import AUTHORIZATION_ENV, bench_credential
-from benchmarks.bench_conformance import (
-    SCHEMATHESIS_HINT,
-    _checks_run,
-    _max_examples,
-    _Target,
-    _version,
-)
+from benchmarks._sandbox import bench_credential
 
 NAME = "remote"
 GOAL_RATIO = 5.0
 GOAL_WALL_S = 20.0
 
 
-def _ours(target: _Target, profile: str, concurrency: int | None) -> float:
-    """`pytest conformance` against the target; `concurrency` None: the suite's default."""
-    label = "default" if concurrency is None else str(concurrency)
-    report_dir = target.temp / f"ours-{profile}-{label}"
-    argv = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "conformance",
-        f"--base-url={target.server.base_url}",
-        "--hypothesis-profile",
-        profile,
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--report-dir",
-        str(report_dir),
-    ]
-    if concurrency is not None:
-        argv.append(f"--concurrency={concurrency}")
-    name = f"pytest conformance ({profile}, concurrency {label})"
-    rate = target.measure(name, argv)
-    target.runs[name][-1]["checks"] = _checks_run(report_dir / "summary.json")
-    return rate
-
-
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__, quick="1 round, the quick profile", rounds="alternating rounds (default 2)"
     )
-    parser.add_argument("--schemathesis", help="path of the schemathesis executable")
+    tool_runs.add_schemathesis_option(parser)
     parser.add_argument(
         "--latency-ms", type=float, default=100.0, help="the server's latency (default 100)"
     )
@@ -94,38 +49,36 @@ def main() -> int:
         action="store_true",
         help="also run ours with --concurrency 1 once (about 100 s at 100 ms)",
     )
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (1 if args.quick else 2)
     profile = "quick" if args.quick else "ci"
     if args.latency_ms < 0:
-        raise BenchmarkError(f"--latency-ms must be >= 0, got {args.latency_ms}")
-    schemathesis = require_executable("schemathesis", SCHEMATHESIS_HINT, args.schemathesis)
-    max_examples = _max_examples(profile)
+        raise output.BenchmarkError(f"--latency-ms must be >= 0, got {args.latency_ms}")
+    schemathesis = tool_runs.find_schemathesis(args.schemathesis)
+    examples = tool_runs.max_examples(profile)
     credential = bench_credential()
     with tempfile.TemporaryDirectory(prefix="sms-bench-remote-") as temp_name:
         temp = Path(temp_name)
-        server = script_server(
-            "_counting_sandbox.py",
-            "--latency-ms",
-            f"{args.latency_ms:g}",
+        server = tool_runs.counting_sandbox(
+            temp,
+            credential,
+            *("--latency-ms", f"{args.latency_ms:g}"),
             what=f"counting sandbox ({args.latency_ms:g} ms latency)",
-            log_path=temp / "sandbox.log",
-            env={**os.environ, AUTHORIZATION_ENV: credential},
         )
         with server:
-            target = _Target(server, credential, temp, bytecode_cache=True)
+            target = tool_runs.CountingTarget(server, credential, temp, bytecode_cache=True)
             samples = alternate(
                 {
-                    "ours": lambda: _ours(target, profile, None),
-                    "schemathesis": lambda: target.schemathesis(schemathesis, max_examples),
+                    "ours": lambda: target.ours(profile, label=", concurrency default"),
+                    "schemathesis": lambda: target.schemathesis(schemathesis, examples),
                 },
                 rounds,
-                on_sample=rate_progress(NAME, decimals=1),
+                on_sample=output.rate_progress(NAME, decimals=1),
             )
             if args.sequential:
-                rate = _ours(target, profile, 1)
-                progress(f"{NAME}: ours with --concurrency 1: {rate:.1f} req/s")
+                rate = target.ours(profile, "--concurrency=1", label=", concurrency 1")
+                output.progress(f"{NAME}: ours with --concurrency 1: {rate:.1f} req/s")
 
     rates = summarise_each(samples)
     ratio = ratios(samples["ours"], samples["schemathesis"])
@@ -158,14 +111,14 @@ def main() -> int:
                 len(runs),
             ]
         )
-    print(format_table(["tool", "req/s median", "requests", "wall s", "runs"], rows))
-    print("\n" + ratio_verdict("ours/schemathesis", ratio, goals[0]))
+    print(output.format_table(["tool", "req/s median", "requests", "wall s", "runs"], rows))
+    print("\n" + output.ratio_verdict("ours/schemathesis", ratio, goals[0]))
     print(
         f"ours ({profile}) wall: {wall.median:.1f} s (runs {wall.minimum:.1f}-{wall.maximum:.1f}), "
         f"goal <= {GOAL_WALL_S:g} s: {'holds' if goals[1].holds else 'DOES NOT HOLD'}"
     )
     report: dict[str, Any] = {
-        "machine": {**run.machine, "schemathesis": _version(schemathesis)},
+        "machine": {**run.machine, "schemathesis": tool_runs.schemathesis_version(schemathesis)},
         "method": (
             f"the sandbox with {args.latency_ms:g} ms latency behind a counting ASGI middleware; "
             f"each tool run to completion in one process, alternated over {rounds} rounds; rate "
@@ -173,7 +126,7 @@ def main() -> int:
         ),
         "latency_ms": args.latency_ms,
         "profile": profile,
-        "schemathesis_max_examples": max_examples,
+        "schemathesis_max_examples": examples,
         "requests_per_s": {name: s.as_dict() for name, s in rates.items()},
         "ratio_ours_to_schemathesis": ratio.as_dict(),
         "runs": target.runs,
@@ -183,4 +136,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_remote.py", main)
+    output.run_main("bench_remote.py", main)

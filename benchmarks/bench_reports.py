@@ -39,28 +39,18 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal, alternate, ratios, summarise_each
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    rate_progress,
-    ratio_verdict,
-    run_main,
-    start_benchmark,
-    summary_cells,
-)
+from benchmarks._memory_run import add_wrk_options, checked, memory_run, vary_per_request
 from benchmarks._payloads import SEED_REQUEST
 from benchmarks._processes import LOOPBACK, ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._window import _CLOCK_TICKS, session_cpu_seconds
-from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
+from benchmarks._wrk import WrkResult, run_wrk
 from sms_acceptance import encode_json
 
 NAME = "reports"
 GOAL_RATIO = 0.8
-MEMORY_GROWTH_LIMIT = 1.05
 BACKLOG_LIMIT_S = 1.0
 STATS_PATH = "/sandbox/reports/stats"
 COUNT_PATH = "/__bench__/count"
@@ -88,7 +78,7 @@ def session_rss_kib(session_id: int) -> int:
     for pid in _session_pids(session_id):
         try:
             total += rss_kib(pid)
-        except (OSError, BenchmarkError):
+        except (OSError, output.BenchmarkError):
             continue
     return total
 
@@ -107,17 +97,14 @@ def _request(notify_url: str, *, varying: bool) -> tuple[bytes, int]:
         message["notifyUrl"] = notify_url
         message["notifyContentType"] = "application/json"
     if varying:
-        document["bulkId"] = f"BULK-{COUNTER_MARK}"
-        document["messages"][0]["destinations"][0]["messageId"] = f"MSG-{COUNTER_MARK}"
-        for message in document["messages"]:
-            message["text"] = f"{message['text']} #{COUNTER_MARK}"
+        vary_per_request(document)
     destinations = sum(len(m["destinations"]) for m in document["messages"])
     return encode_json(document), destinations
 
 
 def _get_json(url: str, credential: str | None = None) -> dict[str, Any]:
     if not url.startswith(f"http://{LOOPBACK}:"):
-        raise BenchmarkError(f"refusing to call a non-loopback URL: {url}")
+        raise output.BenchmarkError(f"refusing to call a non-loopback URL: {url}")
     headers = {"Authorization": credential} if credential else {}
     request = urllib.request.Request(url, headers=headers)
     try:
@@ -125,21 +112,12 @@ def _get_json(url: str, credential: str | None = None) -> dict[str, Any]:
             document: dict[str, Any] = json.loads(response.read())
             return document
     except OSError as error:
-        raise BenchmarkError(f"GET {url} failed: {error}") from None
+        raise output.BenchmarkError(f"GET {url} failed: {error}") from None
 
 
 def _backlog(stats: dict[str, Any]) -> int:
     """Final reports not yet answered by the receiver: waiting for a batch, a slot or a retry."""
     return int(stats["queued"] + stats["in_flight"] + stats["waiting_for_retry"])
-
-
-def _checked(result: WrkResult, what: str) -> WrkResult:
-    if not result.all_answered:
-        raise BenchmarkError(
-            f"{what} answered {result.non_2xx} non-2xx and {result.socket_errors} socket errors "
-            f"in {result.requests} requests: the figure would not be a capacity"
-        )
-    return result
 
 
 def _drain(sandbox: ServerProcess, credential: str, receiver: ServerProcess) -> dict[str, Any]:
@@ -178,7 +156,7 @@ def _throughput(
     headers = json_headers(credential)
     urls = {name: process.base_url + ENDPOINT_PATH for name, process in contenders.items()}
     for name, url in urls.items():  # warm-up, not recorded
-        _checked(run_wrk(url, request, headers, duration_s=2, connections=8), name)
+        checked(run_wrk(url, request, headers, duration_s=2, connections=8), name)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     backlog_seconds: list[float] = []
     cpu_per_request: dict[str, list[float]] = {name: [] for name in contenders}
@@ -189,7 +167,7 @@ def _throughput(
         # other jobs take a core: where it and req/s disagree, the machine was busy.
         pid = contenders[name].pid
         cpu_before, serving_before = session_cpu_seconds(pid), process_cpu_seconds(pid)
-        result = _checked(
+        result = checked(
             run_wrk(urls[name], request, headers, duration_s=duration, connections=connections),
             name,
         )
@@ -216,7 +194,7 @@ def _throughput(
     samples = alternate(
         {name: functools.partial(sample, name) for name in contenders},
         rounds,
-        on_sample=rate_progress(NAME),
+        on_sample=output.rate_progress(NAME),
     )
     drained = _drain(contenders["reports on"], credential, receiver)
     if INLINE in contenders:
@@ -241,15 +219,16 @@ def _throughput(
     cpu_ratio = ratios(cpu_per_request["reports off"], cpu_per_request["reports on"])
     serving = summarise_each(serving_per_request)
     rows = [
-        [name, *summary_cells(s), cpu[name].median, serving[name].median] for name, s in rps.items()
+        [name, *output.summary_cells(s), cpu[name].median, serving[name].median]
+        for name, s in rps.items()
     ]
     print(
-        format_table(
+        output.format_table(
             ["sandbox", "req/s median", "min", "max", "spread", "CPU us/req", "serving us/req"],
             rows,
         )
     )
-    print("\n" + ratio_verdict("reports on/off", ratio, ratio_goal))
+    print("\n" + output.ratio_verdict("reports on/off", ratio, ratio_goal))
     if INLINE in contenders:
         inline_ratio = ratios(samples[INLINE], samples["reports off"])
         inline_cpu = ratios(cpu_per_request["reports off"], cpu_per_request[INLINE])
@@ -304,92 +283,61 @@ def _memory_run(
     connections: int,
 ) -> tuple[dict[str, Any], list[Goal]]:
     """`total` varying requests in chunks; RSS and the push backlog after each chunk."""
-    url = sandbox.base_url + ENDPOINT_PATH
-    headers = json_headers(credential)
-    chunk_seconds = 10 if total >= 200_000 else 3
-    samples: list[dict[str, Any]] = [{"requests": 0, "rss_kib": session_rss_kib(sandbox.pid)}]
-    done = chunk = 0
-    while done < total:
-        body = template.replace(COUNTER_MARK.encode(), f"c{chunk}-{COUNTER_MARK}".encode())
-        result = _checked(
-            run_wrk(
-                url, body, headers, duration_s=chunk_seconds, connections=connections, varying=True
-            ),
-            "the sandbox (memory run)",
-        )
-        done += result.requests
-        chunk += 1
+
+    def push_backlog(result: WrkResult) -> dict[str, Any]:
         stats = _get_json(sandbox.base_url + STATS_PATH, credential)
         per_second = result.requests_per_s * destinations
-        samples.append(
-            {
-                "requests": done,
-                "rss_kib": session_rss_kib(sandbox.pid),
-                "serving_rss_kib": rss_kib(sandbox.pid),
-                "requests_per_s": round(result.requests_per_s, 1),
-                "push_backlog": _backlog(stats),
-                "push_backlog_s": round(_backlog(stats) / per_second, 3) if per_second else 0,
-                "remembered": stats["remembered"],
-                "reports_accepted": stats["reports_accepted"],
-            }
-        )
-        progress(
-            f"{NAME}: memory run {done:,}/{total:,} requests, RSS {samples[-1]['rss_kib']} kiB, "
-            f"push backlog {samples[-1]['push_backlog']}"
-        )
-    warm = next(s for s in samples if s["requests"] >= total // 10)
-    final = samples[-1]
-    growth = final["rss_kib"] / warm["rss_kib"]
-    rss_goal = Goal(
-        name="sandbox RSS flat over the memory run with reports on",
-        statement=f"RSS at the end <= {MEMORY_GROWTH_LIMIT} x RSS after the first tenth",
-        measured=growth,
-        threshold=MEMORY_GROWTH_LIMIT,
-        comparison="<=",
+        return {
+            "serving_rss_kib": rss_kib(sandbox.pid),
+            "requests_per_s": round(result.requests_per_s, 1),
+            "push_backlog": _backlog(stats),
+            "push_backlog_s": round(_backlog(stats) / per_second, 3) if per_second else 0,
+            "remembered": stats["remembered"],
+            "reports_accepted": stats["reports_accepted"],
+        }
+
+    run = memory_run(
+        sandbox,
+        sandbox.base_url + ENDPOINT_PATH,
+        json_headers(credential),
+        template,
+        total=total,
+        connections=connections,
+        goal_name="sandbox RSS flat over the memory run with reports on",
+        benchmark=NAME,
+        after_chunk=push_backlog,
+        shown=("push_backlog",),
+        rss=session_rss_kib,
     )
-    worst = max(s["push_backlog_s"] for s in samples[1:])
     backlog_goal = Goal(
         name="push backlog over the memory run",
         statement="reports waiting to be pushed after each chunk < 1 s of sends",
-        measured=worst,
+        measured=max(s["push_backlog_s"] for s in run.samples[1:]),
         threshold=BACKLOG_LIMIT_S,
         comparison="<=",
     )
-    figures = {
-        "requests": done,
-        "samples": samples,
-        "rss_after_first_tenth_kib": warm["rss_kib"],
-        "rss_final_kib": final["rss_kib"],
-        "growth_ratio": round(growth, 4),
-    }
-    return figures, [rss_goal, backlog_goal]
+    return run.figures(), [run.goal, backlog_goal]
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__,
         quick="2 rounds of 3 s, 30k-request memory run with at most 10k messages remembered",
         rounds="alternating rounds (default 5)",
     )
-    parser.add_argument("--duration", type=int, help="seconds per wrk sample (default 10)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
-    parser.add_argument("--memory-requests", type=int, help="memory run length (default 1,000,000)")
+    add_wrk_options(parser, memory_report="reports_memory.json")
     parser.add_argument(
         "--report-delay-ms", default="1000", help="the sandbox's delay to the final status"
     )
     parser.add_argument(
         "--report-max-count", help="messages the sandbox remembers (default: its own, 100,000)"
     )
-    parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
     parser.add_argument(
         "--compare-inline",
         action="store_true",
         help="also alternate a sandbox running reports inline (--report-worker inline)",
     )
-    parser.add_argument(
-        "--skip-throughput", action="store_true", help="only the memory run (reports_memory.json)"
-    )
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
@@ -427,7 +375,7 @@ def main() -> int:
                     for process in contenders.values():
                         status, _ = post(process.base_url + ENDPOINT_PATH, request, credential)
                         if status != 200:
-                            raise BenchmarkError(
+                            raise output.BenchmarkError(
                                 f"{process.what} answered the request with {status}"
                             )
                     figures, goals = _throughput(
@@ -476,4 +424,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_reports", main)
+    output.run_main("bench_reports", main)

@@ -18,8 +18,8 @@ The throughput figures go to `sandbox.json`, the memory run to `sandbox_memory.j
 
 from __future__ import annotations
 
+import copy
 import functools
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -28,90 +28,41 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal, alternate, ratios, summarise_each
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    rate_progress,
-    ratio_verdict,
-    run_main,
-    start_benchmark,
-    summary_cells,
-)
+from benchmarks._memory_run import add_wrk_options, checked, memory_run, vary_per_request
 from benchmarks._payloads import SEED_REQUEST
-from benchmarks._processes import ServerProcess, rss_kib, script_server
+from benchmarks._processes import ServerProcess, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
-from benchmarks._wrk import COUNTER_MARK, WrkResult, run_wrk
+from benchmarks._wrk import run_wrk
 from sms_acceptance import encode_json
 
 NAME = "sandbox"
 GOAL_RATIO = 0.5
-MEMORY_GROWTH_LIMIT = 1.05
 
 
 def _varying_request() -> bytes:
     """The seed's request with a per-request counter in its texts, bulkId and client messageId."""
-    document = json.loads(json.dumps(SEED_REQUEST))
-    document["bulkId"] = f"BULK-{COUNTER_MARK}"
-    document["messages"][0]["destinations"][0]["messageId"] = f"MSG-{COUNTER_MARK}"
-    for message in document["messages"]:
-        message["text"] = f"{message['text']} #{COUNTER_MARK}"
+    document = copy.deepcopy(SEED_REQUEST)
+    vary_per_request(document)
     return encode_json(document)
-
-
-def _checked(result: WrkResult, what: str) -> WrkResult:
-    if not result.all_answered:
-        raise BenchmarkError(
-            f"{what} answered {result.non_2xx} non-2xx and {result.socket_errors} socket errors "
-            f"in {result.requests} requests: the figure would not be a capacity"
-        )
-    return result
 
 
 def _memory_run(
     sandbox: ServerProcess, url: str, headers: dict[str, str], total: int, connections: int
 ) -> tuple[dict[str, Any], Goal]:
     """Drive `total` varying requests through the sandbox in chunks, sampling its RSS after each."""
-    template = _varying_request()
-    chunk_seconds = 10 if total >= 200_000 else 3
-    samples: list[dict[str, int]] = [{"requests": 0, "rss_kib": rss_kib(sandbox.pid)}]
-    done = 0
-    chunk = 0
-    while done < total:
-        body = template.replace(COUNTER_MARK.encode(), f"c{chunk}-{COUNTER_MARK}".encode())
-        result = _checked(
-            run_wrk(
-                url, body, headers, duration_s=chunk_seconds, connections=connections, varying=True
-            ),
-            "the sandbox (memory run)",
-        )
-        done += result.requests
-        chunk += 1
-        samples.append({"requests": done, "rss_kib": rss_kib(sandbox.pid)})
-        progress(
-            f"{NAME}: memory run {done:,}/{total:,} requests, RSS {samples[-1]['rss_kib']} kiB"
-        )
-    warm = next(s for s in samples if s["requests"] >= total // 10)
-    final = samples[-1]
-    growth = final["rss_kib"] / warm["rss_kib"]
-    goal = Goal(
-        name="sandbox RSS flat over the memory run",
-        statement=f"RSS at the end <= {MEMORY_GROWTH_LIMIT} x RSS after the first tenth",
-        measured=growth,
-        threshold=MEMORY_GROWTH_LIMIT,
-        comparison="<=",
+    run = memory_run(
+        sandbox,
+        url,
+        headers,
+        _varying_request(),
+        total=total,
+        connections=connections,
+        goal_name="sandbox RSS flat over the memory run",
+        benchmark=NAME,
     )
-    figures = {
-        "requests": done,
-        "samples": samples,
-        "rss_after_first_tenth_kib": warm["rss_kib"],
-        "rss_final_kib": final["rss_kib"],
-        "growth_ratio": round(growth, 4),
-        "goal": goal.as_dict(),
-    }
-    return figures, goal
+    return {**run.figures(), "goal": run.goal.as_dict()}, run.goal
 
 
 def _throughput(
@@ -141,12 +92,12 @@ def _throughput(
             "floor": (floor.base_url + ENDPOINT_PATH, "the floor server"),
         }
         for url, what in contenders.values():  # warm-up, not recorded
-            _checked(run_wrk(url, request, headers, duration_s=2, connections=8), what)
+            checked(run_wrk(url, request, headers, duration_s=2, connections=8), what)
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
 
         def sample(name: str) -> float:
             url, what = contenders[name]
-            result = _checked(
+            result = checked(
                 run_wrk(url, request, headers, duration_s=duration, connections=connections),
                 what,
             )
@@ -156,7 +107,7 @@ def _throughput(
         samples = alternate(
             {name: functools.partial(sample, name) for name in contenders},
             rounds,
-            on_sample=rate_progress(NAME),
+            on_sample=output.rate_progress(NAME),
         )
     rps = summarise_each(samples)
     ratio = ratios(samples["sandbox"], samples["floor"])
@@ -167,9 +118,9 @@ def _throughput(
         threshold=GOAL_RATIO,
         comparison=">=",
     )
-    rows = [[name, *summary_cells(s)] for name, s in rps.items()]
-    print(format_table(["server", "req/s median", "min", "max", "spread"], rows))
-    print("\n" + ratio_verdict("sandbox/floor", ratio, goal))
+    rows = [[name, *output.summary_cells(s)] for name, s in rps.items()]
+    print(output.format_table(["server", "req/s median", "min", "max", "spread"], rows))
+    print("\n" + output.ratio_verdict("sandbox/floor", ratio, goal))
     figures = {
         "method": (
             f"wrk -t1 -c{connections} -d{duration}s POSTing the seed request, sandbox and "
@@ -183,19 +134,13 @@ def _throughput(
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__,
         quick="2 rounds of 3 s, 30k-request memory run",
         rounds="alternating rounds (default 5)",
     )
-    parser.add_argument("--duration", type=int, help="seconds per wrk sample (default 10)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
-    parser.add_argument("--memory-requests", type=int, help="memory run length (default 1,000,000)")
-    parser.add_argument("--skip-memory", action="store_true", help="skip the memory run")
-    parser.add_argument(
-        "--skip-throughput", action="store_true", help="only the memory run (sandbox_memory.json)"
-    )
-    run = start_benchmark(parser)
+    add_wrk_options(parser, memory_report="sandbox_memory.json")
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (2 if args.quick else 5)
     duration = args.duration or (3 if args.quick else 10)
@@ -210,7 +155,7 @@ def main() -> int:
             sandbox_url = sandbox.base_url + ENDPOINT_PATH
             status, reply = post(sandbox_url, request, credential)
             if status != 200:
-                raise BenchmarkError(f"the sandbox answered the seed request with {status}")
+                raise output.BenchmarkError(f"the sandbox answered the seed request with {status}")
             if not args.skip_throughput:
                 figures, goal = _throughput(
                     sandbox_url,
@@ -250,4 +195,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_sandbox", main)
+    output.run_main("bench_sandbox", main)

@@ -32,15 +32,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal, alternate, seconds_per_call, summarise
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    run_main,
-    start_benchmark,
-)
 from benchmarks._payloads import bulk_request, response_for
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
 from benchmarks._wrk import run_wrk
@@ -56,7 +49,7 @@ def _library_steps() -> dict[str, Callable[[dict[str, Any], dict[str, Any]], obj
     try:
         from sms_acceptance import fast_validator, judge_request, schema_violations, segment_count
     except ImportError as error:
-        raise BenchmarkError(f"a library module is not available yet ({error})") from None
+        raise output.BenchmarkError(f"a library module is not available yet ({error})") from None
     fast_request = fast_validator("request")
     fast_response = fast_validator("response")
 
@@ -94,15 +87,17 @@ def _sandbox_seconds_per_request(
         for size, body in requests.items():
             status, _ = post(url, body, credential)
             if status != 200:
-                raise BenchmarkError(
+                raise output.BenchmarkError(
                     f"the sandbox answered the {size}-destination request {status}"
                 )
 
         def seconds_per_request(size: int) -> float:
             result = run_wrk(url, requests[size], headers, duration_s=duration, connections=1)
             if not result.all_answered:
-                raise BenchmarkError(f"the sandbox failed requests of {size} destinations")
-            progress(f"{NAME}: sandbox {size} destinations: {result.requests_per_s:,.0f} req/s")
+                raise output.BenchmarkError(f"the sandbox failed requests of {size} destinations")
+            output.progress(
+                f"{NAME}: sandbox {size} destinations: {result.requests_per_s:,.0f} req/s"
+            )
             return 1 / result.requests_per_s
 
         return alternate(
@@ -111,11 +106,11 @@ def _sandbox_seconds_per_request(
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__, quick="3 rounds, short timings", rounds="rounds per step and size (default 5)"
     )
     parser.add_argument("--skip-sandbox", action="store_true", help="library steps only")
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (3 if args.quick else 5)
     budget = 0.05 if args.quick else 0.2
@@ -125,7 +120,7 @@ def main() -> int:
     responses = {size: response_for(request) for size, request in requests.items()}
     seconds: dict[str, dict[int, list[float]]] = {step: {n: [] for n in SIZES} for step in steps}
     for round_index in range(rounds):
-        progress(f"{NAME}: library steps, round {round_index + 1}/{rounds}")
+        output.progress(f"{NAME}: library steps, round {round_index + 1}/{rounds}")
         for step, function in steps.items():
             for size in SIZES if round_index % 2 == 0 else reversed(SIZES):
                 call = functools.partial(function, requests[size], responses[size])
@@ -162,7 +157,7 @@ def main() -> int:
         rows.append([step, *(micro[n].median for n in SIZES), f"{growth:.2f}", goal.holds])
 
     print(
-        format_table(
+        output.format_table(
             ["step (µs per request)", *(f"{n} dest" for n in SIZES), "1000/100 per dest", "linear"],
             rows,
         )
@@ -184,4 +179,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_scaling", main)
+    output.run_main("bench_scaling", main)

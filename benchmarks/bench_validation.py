@@ -2,7 +2,7 @@
 
 Every load-test response is schema-validated (`--validate-fraction 1.0` by default), so the
 validator's cost per response is a direct tax on the load generator's rate. The hot path is
-`sms_acceptance._validation.fast_validator("response")` (jsonschema-rs, compiled once); the
+`sms_acceptance.fast_validator("response")` (jsonschema-rs, compiled once); the
 reference is `jsonschema`'s Draft 2020-12 validator with format checking on the same bundled
 schema, compiled once too (and, for information, the project's `schema_violations`, which also
 builds the violation list with rule ids). Bodies: the seed's two 200 examples and bulk responses
@@ -26,15 +26,8 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 import orjson
 
+from benchmarks import _output as output
 from benchmarks._measure import Goal, alternate, ratios, seconds_per_call, summarise
-from benchmarks._output import (
-    BenchmarkError,
-    benchmark_parser,
-    format_table,
-    progress,
-    run_main,
-    start_benchmark,
-)
 from benchmarks._payloads import SEED_RESPONSES, bulk_request, response_for
 from sms_acceptance import encode_json
 
@@ -66,7 +59,9 @@ def _validators() -> tuple[Check, Check, Callable[[object], int]]:
 
         from sms_acceptance import bundled_schema, fast_validator, schema_violations
     except ImportError as error:
-        raise BenchmarkError(f"the validation module is not available yet ({error})") from None
+        raise output.BenchmarkError(
+            f"the validation module is not available yet ({error})"
+        ) from None
     fast = fast_validator("response")
     reference = jsonschema.Draft202012Validator(
         bundled_schema("response"),
@@ -80,12 +75,12 @@ def _validators() -> tuple[Check, Check, Callable[[object], int]]:
 
 
 def main() -> int:
-    parser = benchmark_parser(
+    parser = output.benchmark_parser(
         __doc__,
         quick="3 rounds of 0.05 s timings",
         rounds="alternating rounds per body (default 7)",
     )
-    run = start_benchmark(parser)
+    run = output.start_benchmark(parser)
     args = run.args
     rounds = args.rounds or (3 if args.quick else 7)
     budget = 0.05 if args.quick else 0.25
@@ -96,11 +91,11 @@ def main() -> int:
     rows: list[list[object]] = []
     for label, body in _bodies().items():
         if not (fast(body) and reference(body) and violations(body) == 0):
-            raise BenchmarkError(
+            raise output.BenchmarkError(
                 f"the {label} body is not valid: the benchmark would time failures"
             )
         raw = encode_json(body)
-        progress(f"{NAME}: {label} ({len(raw)} bytes), {rounds} rounds")
+        output.progress(f"{NAME}: {label} ({len(raw)} bytes), {rounds} rounds")
         samples = alternate(
             {
                 "fast": _timer(fast, body, budget),
@@ -154,7 +149,7 @@ def main() -> int:
         "spread",
         "≤ 1/20",
     ]
-    print(format_table(headers, rows))
+    print(output.format_table(headers, rows))
     run.report(
         NAME,
         {
@@ -170,4 +165,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    run_main("bench_validation", main)
+    output.run_main("bench_validation", main)

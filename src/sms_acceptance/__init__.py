@@ -18,12 +18,14 @@ TYPE_CHECKING = False  # not typing's: importing typing costs more than this who
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from ._destinations import destination_count, destination_numbers, each_destination
     from ._envelope import (
         STANDARD_ERRORS,
         ErrorEnvelope,
         error_envelope,
         parse_error_envelope,
     )
+    from ._gsm_tables import GSM7_BASIC_CHARACTERS, GSM7_EXTENSION_CHARACTERS
     from ._live_guard import (
         LiveTrafficGuard,
         LiveTrafficRefused,
@@ -37,11 +39,14 @@ if TYPE_CHECKING:
         TlsSettings,
         curl_network_words,
     )
+    from ._provider_time import ProviderTimeError, format_provider_time, parse_provider_time
     from ._redaction import (
         MASK,
         Redactor,
         redact_authorization,
     )
+    from ._report_status import is_final_status
+    from ._report_xml import ReportXmlError, results_from_xml, results_to_xml
     from ._reproduction import AUTHORIZATION_ENV, curl_command
     from ._request_rules import (
         RULE_LEVELS,
@@ -139,6 +144,9 @@ _EXPORTS: dict[str, str] = {
     "KnownStatus": "_status_table",
     "group_name_matches": "_status_table",
     "is_known_status": "_status_table",
+    "destination_count": "_destinations",
+    "destination_numbers": "_destinations",
+    "each_destination": "_destinations",
     "STANDARD_ERRORS": "_envelope",
     "ErrorEnvelope": "_envelope",
     "error_envelope": "_envelope",
@@ -146,6 +154,15 @@ _EXPORTS: dict[str, str] = {
     "MASK": "_redaction",
     "Redactor": "_redaction",
     "redact_authorization": "_redaction",
+    "GSM7_BASIC_CHARACTERS": "_gsm_tables",
+    "GSM7_EXTENSION_CHARACTERS": "_gsm_tables",
+    "ProviderTimeError": "_provider_time",
+    "format_provider_time": "_provider_time",
+    "parse_provider_time": "_provider_time",
+    "is_final_status": "_report_status",
+    "ReportXmlError": "_report_xml",
+    "results_from_xml": "_report_xml",
+    "results_to_xml": "_report_xml",
     "LiveTrafficGuard": "_live_guard",
     "LiveTrafficRefused": "_live_guard",
     "is_loopback_url": "_live_guard",
@@ -175,6 +192,8 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "AUTHORIZATION_ENV",
+    "GSM7_BASIC_CHARACTERS",
+    "GSM7_EXTENSION_CHARACTERS",
     "KNOWN_STATUSES",
     "MASK",
     "MUTATIONS",
@@ -196,7 +215,9 @@ __all__ = [
     "Mutation",
     "NetworkConfigError",
     "NetworkSettings",
+    "ProviderTimeError",
     "Redactor",
+    "ReportXmlError",
     "RequestVerdict",
     "RuleViolation",
     "RunningSandbox",
@@ -215,18 +236,26 @@ __all__ = [
     "create_app",
     "curl_command",
     "curl_network_words",
+    "destination_count",
+    "destination_numbers",
+    "each_destination",
     "encode_json",
     "error_envelope",
     "fast_validator",
+    "format_provider_time",
     "group_name_matches",
+    "is_final_status",
     "is_known_status",
     "is_loopback_url",
     "json_path",
     "judge_request",
     "load_schema",
     "parse_error_envelope",
+    "parse_provider_time",
     "path_order",
     "redact_authorization",
+    "results_from_xml",
+    "results_to_xml",
     "running_sandbox",
     "schema_dir",
     "schema_registry",

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Final
 
 ESCAPE = "\x1b"
 """Position 0x1B of every 7-bit table: the escape to the single-shift table, not a character."""
@@ -185,3 +186,10 @@ def characters(table: str | Mapping[int, str]) -> frozenset[str]:
     """The characters a table can encode: its positions, less the escape."""
     values = table if isinstance(table, str) else table.values()
     return frozenset(values) - {ESCAPE}
+
+
+GSM7_BASIC_CHARACTERS: Final = characters(DEFAULT_ALPHABET)
+"""What the default alphabet encodes in one septet each (C1)."""
+
+GSM7_EXTENSION_CHARACTERS: Final = characters(DEFAULT_EXTENSION)
+"""What the default extension table encodes behind the escape, two septets each (C1)."""

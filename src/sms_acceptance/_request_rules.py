@@ -283,11 +283,8 @@ def _check_text_length(message: dict[str, Any], text: str, path: str, findings: 
     """OPEN when ``text`` may be more than 25 segments; called only for texts that may be."""
     if len(text.encode("utf-16-le", "surrogatepass")) // 2 <= _SURELY_SHORT_UNITS:
         return
-    try:  # written by another engineer; the oracle stays usable before it lands
-        from sms_acceptance._segmentation import segment_count
-    except ImportError:  # pragma: no cover - only before _segmentation exists
-        findings.open(f"{path}.text", "text too long to be sure of at most 25 segments")
-        return
+    from sms_acceptance._segmentation import segment_count  # only for texts this long
+
     language = message.get("language")
     code = language.get("languageCode") if isinstance(language, dict) else None
     transliteration = message.get("transliteration")

@@ -27,6 +27,8 @@ from types import MappingProxyType
 from sms_acceptance._gsm_tables import (
     DEFAULT_ALPHABET,
     DEFAULT_EXTENSION,
+    GSM7_BASIC_CHARACTERS,
+    GSM7_EXTENSION_CHARACTERS,
     NATIONAL_LANGUAGES,
     characters,
 )
@@ -318,7 +320,7 @@ def transliterate_turkish(text: str) -> str:
     return text.translate(_TURKISH_MAP)
 
 
-_GSM7 = characters(DEFAULT_ALPHABET) | characters(DEFAULT_EXTENSION)
+_GSM7 = GSM7_BASIC_CHARACTERS | GSM7_EXTENSION_CHARACTERS
 
 # Greek capitals that look like Latin ones are sent as the Latin letter; the other capitals are in
 # the default alphabet (Δ Φ Γ Λ Ω Π Ψ Σ Θ Ξ). Infobip's preview example shows GREEK producing

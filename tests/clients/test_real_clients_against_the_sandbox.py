@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sms_acceptance._segmentation import segment_count
+from sms_acceptance import segment_count
 
 from .conftest import API_KEY, SCENARIOS, environments
 

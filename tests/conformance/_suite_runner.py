@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -19,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sms_acceptance.sandbox import AUTHORIZATION_ENV
+
+from .._child_process import child_environment, run_child
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUITE_TIMEOUT_S = 180.0
@@ -85,29 +85,12 @@ def run_suite(
     """`pytest SELECT --report-dir DIR ARGS` in a subprocess from the checkout, bounded in time;
     `authorization` (None: unset) in $SMS_ACCEPTANCE_AUTHORIZATION; `variables` set (None: unset)
     on top of this process's environment."""
-    # The outer pytest (and xdist) leave PYTEST_* variables that would change the inner run.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    environment.pop(AUTHORIZATION_ENV, None)
-    if authorization is not None:
-        environment[AUTHORIZATION_ENV] = authorization
-    for name, value in (variables or {}).items():
-        if value is None:
-            environment.pop(name, None)
-        else:
-            environment[name] = value
+    environment = child_environment({AUTHORIZATION_ENV: authorization, **(variables or {})})
     command = [
         sys.executable, "-m", "pytest", *select, "-p", "no:cacheprovider",
         "--report-dir", str(report_dir), *args,
     ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    completed = run_child(command, cwd=REPO_ROOT, env=environment, timeout=timeout)
     return SuiteRun(completed.returncode, completed.stdout, completed.stderr, report_dir, base_url)
 
 

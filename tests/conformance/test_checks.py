@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sms_acceptance._redaction import Redactor
+from sms_acceptance import Redactor
 from sms_acceptance.conformance.checks import (
     CHECKS,
     CHECKS_BY_NAME,

@@ -17,7 +17,6 @@ counter does move for a real attempt, so a zero means something.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from contextlib import contextmanager, suppress
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
+
+from tests._child_process import child_environment, run_child
 
 REPO = Path(__file__).resolve().parents[2]
 LOADTESTS = REPO / "loadtests"
@@ -53,17 +54,8 @@ def in_empty_network_namespace(scenario: str, workdir: Path, **arguments: Any) -
         "unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
         sys.executable, "-m", "tests.load._netns", scenario, str(workdir), json.dumps(arguments),
     ]  # fmt: skip
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-    environment["PYTHONPATH"] = str(REPO)
-    completed = subprocess.run(
-        command,
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=SCENARIO_TIMEOUT_SECONDS,
-        check=False,
-    )
+    environment = child_environment({"PYTHONPATH": str(REPO)})
+    completed = run_child(command, cwd=REPO, env=environment, timeout=SCENARIO_TIMEOUT_SECONDS)
     if completed.returncode != 0 or not completed.stdout.strip():
         raise AssertionError(f"scenario {scenario} failed: {completed.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -111,8 +103,7 @@ class Locust:
     """One `locust` process started by a scenario, its stderr kept in a file."""
 
     def __init__(self, workdir: Path, name: str, args: list[str]) -> None:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-        environment["SMS_ACCEPTANCE_AUTHORIZATION"] = SECRET
+        environment = child_environment({"SMS_ACCEPTANCE_AUTHORIZATION": SECRET})
         self.log = workdir / f"{name}.log"
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(

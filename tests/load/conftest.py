@@ -7,9 +7,7 @@ either the sandbox Locust starts itself (no `--host`) or one started here with i
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,6 +17,8 @@ from typing import Any
 import pytest
 
 from sms_acceptance.sandbox import FaultConfig, SandboxConfig, SandboxProcess
+
+from .._child_process import child_environment, run_child
 
 REPO = Path(__file__).resolve().parents[2]
 LOADTESTS = REPO / "loadtests"
@@ -58,12 +58,10 @@ def run_locust(tmp_path: Path) -> RunLocust:
 
     def run(*args: str, env: Mapping[str, str] | None = None, authorize: bool = True) -> LocustRun:
         report_dir = tmp_path / "reports"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-        environment.pop("SMS_ACCEPTANCE_AUTHORIZATION", None)
-        if authorize:
-            environment["SMS_ACCEPTANCE_AUTHORIZATION"] = SECRET
-        environment.update(env or {})
-        completed = subprocess.run(
+        environment = child_environment(
+            {"SMS_ACCEPTANCE_AUTHORIZATION": SECRET if authorize else None, **(env or {})}
+        )
+        completed = run_child(
             [
                 str(LOCUST),
                 "-f",
@@ -78,8 +76,6 @@ def run_locust(tmp_path: Path) -> RunLocust:
             ],
             cwd=tmp_path,
             env=environment,
-            capture_output=True,
-            text=True,
             timeout=RUN_TIMEOUT_SECONDS,
         )
         return LocustRun(completed.returncode, completed.stdout, completed.stderr, report_dir)

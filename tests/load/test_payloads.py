@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from sms_acceptance import judge_request
+from sms_acceptance import destination_numbers, judge_request
 from sms_acceptance.load import (
     bulk_payloads,
     invalid_payloads,
     scheduled_payloads,
     single_destination_payloads,
 )
-from sms_acceptance.load._payloads import destinations_of, with_destinations
+from sms_acceptance.load._payloads import with_destinations
 
 
 @pytest.mark.slow
@@ -48,5 +48,5 @@ def test_invalid_scenario_breaks_the_MUST_rule_it_names() -> None:
 def test_live_traffic_destinations_are_replaced_by_the_test_numbers() -> None:
     request = {"messages": [{"destinations": [{"to": "1"}, {"to": "2"}, {"to": "3"}]}]}
     replaced = with_destinations(request, ["4915100000000", "4915100000001"])
-    assert destinations_of(replaced) == ("4915100000000", "4915100000001", "4915100000000")
-    assert destinations_of(request) == ("1", "2", "3")
+    assert destination_numbers(replaced) == ("4915100000000", "4915100000001", "4915100000000")
+    assert destination_numbers(request) == ("1", "2", "3")

@@ -6,14 +6,16 @@ the server's certificate verified against the test CA. The proxy's own log must 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .._child_process import child_environment, run_child, without_proxies
+from ..conformance._suite_runner import run_suite
 from .conftest import PROXY_PASSWORD, PROXY_USER, SECRET, Pki, Tinyproxy
 
 pytestmark = pytest.mark.slow
@@ -23,15 +25,13 @@ LOCUST = Path(sys.executable).with_name("locust")
 RUN_TIMEOUT_SECONDS = 240
 
 
-def environment(proxy: Tinyproxy) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PYTEST_", "LOCUST_")) and not k.lower().endswith("_proxy")
+def environment(proxy: Tinyproxy) -> dict[str, str | None]:
+    """The variables a CI job behind `proxy` has: only its own proxy, and the credential."""
+    return {
+        **without_proxies(),
+        "SMS_ACCEPTANCE_AUTHORIZATION": SECRET,
+        "HTTPS_PROXY": proxy.url,
     }
-    env["SMS_ACCEPTANCE_AUTHORIZATION"] = SECRET
-    env["HTTPS_PROXY"] = proxy.url
-    return env
 
 
 def authority(base_url: str) -> str:
@@ -42,21 +42,12 @@ def test_the_suite_passes_through_the_proxy_with_verification_on(
     pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     reports = tmp_path / "reports"
-    command = [
-        sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider",
+    completed = run_suite(
         f"--base-url={mtls_sandbox}", f"--ca-bundle={pki.ca}", f"--client-cert={pki.client}",
-        "--hypothesis-profile=quick", f"--report-dir={reports}",
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=REPO,
-        env=environment(proxy),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+        "--hypothesis-profile=quick",
+        report_dir=reports, authorization=SECRET, timeout=RUN_TIMEOUT_SECONDS,
+        variables=environment(proxy),
+    )  # fmt: skip
     assert f"network: proxy {proxy.url} ($HTTPS_PROXY), TLS verified" in completed.stdout
     assert proxy.tunnels_to(authority(mtls_sandbox)) >= 1
     assert all(line.startswith("CONNECT ") for line in proxy.request_lines())
@@ -75,23 +66,11 @@ def test_a_short_locust_run_passes_through_the_proxy_with_verification_on(
     pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     reports = tmp_path / "reports"
-    command = [
-        str(LOCUST), "-f", str(REPO / "loadtests" / "single_destination.py"), "--headless",
-        "--only-summary", "-u", "2", "-r", "2", "-t", "3s", "--host", mtls_sandbox,
-        "--ca-bundle", str(pki.ca), "--client-cert", str(pki.client),
-        "--report-dir", str(reports), "--payload-pool", "4",
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env=environment(proxy),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
+    tls = ("--ca-bundle", str(pki.ca), "--client-cert", str(pki.client))
+    completed, summary = locust_run(
+        tmp_path, environment(proxy), "--host", mtls_sandbox, *tls, users=2, seconds=3
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
-    summary = json.loads((reports / "summary.json").read_text("utf-8"))
     assert summary["verdict"] == "pass"
     assert summary["requests"]["total"] > 0 and summary["requests"]["failed"] == 0
     network = summary["run"]["network"]
@@ -106,24 +85,9 @@ def test_a_locust_run_without_the_test_ca_fails_every_request(
     pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     """Verification is on by default in the load tests too (Locust's own default is off)."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    reports = tmp_path / "reports"
-    command = [
-        str(LOCUST), "-f", str(REPO / "loadtests" / "single_destination.py"), "--headless",
-        "--only-summary", "-u", "1", "-r", "1", "-t", "2s", "--host", mtls_sandbox,
-        "--client-cert", str(pki.client), "--report-dir", str(reports),
-        "--payload-pool", "4",
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env=environment(proxy),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
+    completed, summary = locust_run(
+        tmp_path, environment(proxy), "--host", mtls_sandbox, "--client-cert", str(pki.client)
     )
-    summary = json.loads((reports / "summary.json").read_text("utf-8"))
     assert completed.returncode != 0
     assert summary["requests"]["total"] > 0
     assert summary["requests"]["failed"] == summary["requests"]["total"]
@@ -131,24 +95,25 @@ def test_a_locust_run_without_the_test_ca_fails_every_request(
 
 
 def locust_run(
-    tmp_path: Path, env: dict[str, str], *arguments: str
+    workdir: Path,
+    variables: Mapping[str, str | None],
+    *arguments: str,
+    users: int = 1,
+    seconds: int = 2,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    reports = tmp_path / "reports"
+    """`locust -f loadtests/single_destination.py` for a few seconds in `workdir`; its summary."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    reports = workdir / "reports"
     command = [
         str(LOCUST), "-f", str(REPO / "loadtests" / "single_destination.py"), "--headless",
-        "--only-summary", "-u", "1", "-r", "1", "-t", "2s", "--report-dir", str(reports),
-        "--payload-pool", "4", *arguments,
+        "--only-summary", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+        "--report-dir", str(reports), "--payload-pool", "4", *arguments,
     ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
+    completed = run_child(
+        command, cwd=workdir, env=child_environment(variables), timeout=RUN_TIMEOUT_SECONDS
     )
+    if not (reports / "summary.json").is_file():
+        raise AssertionError(f"locust wrote no summary: {completed.stderr[-3000:]}")
     summary: dict[str, Any] = json.loads((reports / "summary.json").read_text("utf-8"))
     return completed, summary
 
@@ -180,9 +145,13 @@ def test_locust_users_pass_the_credentials_of_the_proxy_url(
 def test_the_embedded_sandbox_is_never_proxied(tmp_path: Path) -> None:
     """Without a target both tools start their own loopback sandbox; a CI job's outbound proxy
     (here one that refuses every connection) cannot reach it and is not used for it."""
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env.pop("SMS_ACCEPTANCE_AUTHORIZATION", None)
-    env["HTTP_PROXY"] = env["HTTPS_PROXY"] = "http://127.0.0.1:9"  # discard: nothing listens
+    # discard (port 9): nothing listens there
+    env = {
+        **without_proxies(),
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "SMS_ACCEPTANCE_AUTHORIZATION": None,
+    }
     completed, summary = locust_run(tmp_path / "load", env)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert summary["run"]["network"] == {
@@ -191,19 +160,11 @@ def test_the_embedded_sandbox_is_never_proxied(tmp_path: Path) -> None:
         "tls": summary["run"]["network"]["tls"],
     }
     reports = tmp_path / "suite"
-    command = [
-        sys.executable, "-m", "pytest", "conformance/test_auth.py", "-p", "no:cacheprovider",
-        "--hypothesis-profile=quick", f"--report-dir={reports}",
-    ]  # fmt: skip
-    suite = subprocess.run(
-        command,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
-    )
+    suite = run_suite(
+        "--hypothesis-profile=quick",
+        select=("conformance/test_auth.py",),
+        report_dir=reports, authorization=None, timeout=RUN_TIMEOUT_SECONDS, variables=env,
+    )  # fmt: skip
     assert suite.returncode == 0, suite.stdout[-3000:]
     network = json.loads((reports / "summary.json").read_text("utf-8"))["target"]["network"]
     assert network["proxy"] is None and network["source"] == "embedded sandbox"
@@ -213,20 +174,13 @@ def test_no_tls_verify_is_explicit_and_every_report_says_so(
     pki: Pki, proxy: Tinyproxy, mtls_sandbox: str, tmp_path: Path
 ) -> None:
     reports = tmp_path / "reports"
-    command = [
-        sys.executable, "-m", "pytest", "conformance/test_auth.py", "-p", "no:cacheprovider",
+    completed = run_suite(
         f"--base-url={mtls_sandbox}", f"--client-cert={pki.client}", "--no-tls-verify",
-        "--hypothesis-profile=quick", f"--report-dir={reports}",
-    ]  # fmt: skip
-    completed = subprocess.run(
-        command,
-        cwd=REPO,
-        env=environment(proxy),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        check=False,
-    )
+        "--hypothesis-profile=quick",
+        select=("conformance/test_auth.py",),
+        report_dir=reports, authorization=SECRET, timeout=RUN_TIMEOUT_SECONDS,
+        variables=environment(proxy),
+    )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert "TLS verification OFF (--no-tls-verify)" in completed.stdout
     summary = json.loads((reports / "summary.json").read_text("utf-8"))

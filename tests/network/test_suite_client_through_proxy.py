@@ -20,6 +20,7 @@ from sms_acceptance.conformance import HttpExchanger
 from sms_acceptance.conformance.transport import CONFIGURED, FailureCategory, ReceivedResponse
 from sms_acceptance.sandbox import SandboxConfig, SandboxTls, running_sandbox
 
+from ..conformance._raw_server import WireServer, wire_server
 from .conftest import ENDPOINT, PROXY_PASSWORD, PROXY_USER, SECRET, Pki, Tinyproxy
 
 EMPTY_REQUEST = b'{"messages":[]}'
@@ -110,36 +111,36 @@ def test_NO_PROXY_naming_localhost_keeps_it_off_the_proxy(pki: Pki, proxy: Tinyp
 
 @dataclass
 class RecordingRelay:
-    """A CONNECT proxy on a real socket that keeps every byte the client sent it."""
+    """A CONNECT proxy on the tests' raw server that keeps every byte the client sent it."""
 
-    answer: bytes = b"HTTP/1.1 200 Connection established\r\n\r\n"
-    received: bytearray = field(default_factory=bytearray)
-    listener: socket.socket = field(default_factory=socket.socket)
+    answer: bytes
+    server: WireServer | None = None
+    tunnelled: bytearray = field(default_factory=bytearray)
 
     @property
     def url(self) -> str:
-        return f"http://relay-user:relay-pass@127.0.0.1:{self.listener.getsockname()[1]}"
+        assert self.server is not None
+        return self.server.base_url.replace("http://", "http://relay-user:relay-pass@")
 
-    def serve_one(self) -> None:
-        client, _ = self.listener.accept()
-        with client:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                head += chunk
-            self.received += head
-            client.sendall(self.answer)
-            if not self.answer.startswith(b"HTTP/1.1 200"):
-                return
-            authority = head.split(b" ")[1].decode()
-            host, _, port = authority.rpartition(":")
-            with socket.create_connection((host, int(port)), timeout=10) as upstream:
-                back = threading.Thread(target=_pipe, args=(upstream, client, None), daemon=True)
-                back.start()
-                _pipe(client, upstream, self.received)
-                back.join(10)
+    @property
+    def received(self) -> bytes:
+        """The CONNECT request's bytes, then what the client sent through the tunnel."""
+        assert self.server is not None
+        return b"".join(self.server.received) + bytes(self.tunnelled)
+
+    def tunnel(self, client: socket.socket) -> None:
+        """Answer the CONNECT the raw server read; if that answer is a 200, relay both ways."""
+        assert self.server is not None
+        client.sendall(self.answer)
+        if not self.answer.startswith(b"HTTP/1.1 200"):
+            return
+        authority = self.server.received[-1].split(b" ")[1].decode()
+        host, _, port = authority.rpartition(":")
+        with socket.create_connection((host, int(port)), timeout=10) as upstream:
+            back = threading.Thread(target=_pipe, args=(upstream, client, None), daemon=True)
+            back.start()
+            _pipe(client, upstream, self.tunnelled)
+            back.join(10)
 
 
 def _pipe(source: socket.socket, sink: socket.socket, record: bytearray | None) -> None:
@@ -157,17 +158,13 @@ def _pipe(source: socket.socket, sink: socket.socket, record: bytearray | None) 
 
 
 @contextmanager
-def relay(answer: bytes | None = None) -> Iterator[RecordingRelay]:
-    recorder = RecordingRelay() if answer is None else RecordingRelay(answer=answer)
-    recorder.listener.bind(("127.0.0.1", 0))
-    recorder.listener.listen(4)
-    thread = threading.Thread(target=recorder.serve_one, daemon=True)
-    thread.start()
-    try:
+def relay(
+    answer: bytes = b"HTTP/1.1 200 Connection established\r\n\r\n",
+) -> Iterator[RecordingRelay]:
+    recorder = RecordingRelay(answer)
+    with wire_server(recorder.tunnel) as server:
+        recorder.server = server
         yield recorder
-    finally:
-        recorder.listener.close()
-        thread.join(15)
 
 
 def test_the_proxy_never_sees_the_authorization_of_an_https_request(pki: Pki) -> None:
@@ -175,7 +172,7 @@ def test_the_proxy_never_sees_the_authorization_of_an_https_request(pki: Pki) ->
         outcome = post(url, settings(pki, proxy=recorder.url))
     assert isinstance(outcome, ReceivedResponse)
     assert outcome.status == 400
-    seen = bytes(recorder.received)
+    seen = recorder.received
     assert seen.startswith(b"CONNECT localhost:")
     assert b"Proxy-Authorization: Basic cmVsYXktdXNlcjpyZWxheS1wYXNz\r\n" in seen
     assert SECRET.encode() not in seen

@@ -6,12 +6,13 @@ are read, before the suite's probe or Locust's first user.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .._child_process import child_environment, run_child, without_proxies
+from ..conformance._suite_runner import run_suite
 
 REPO = Path(__file__).resolve().parents[2]
 LOCUST = Path(sys.executable).with_name("locust")
@@ -19,13 +20,14 @@ TARGET = "https://sms.gateway.invalid"
 LIVE = ["--allow-live-traffic", "--test-destination", "41793026727"]
 
 
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env = {k: v for k, v in env.items() if not k.startswith(("PYTEST_", "LOCUST_"))}
-    env["SMS_ACCEPTANCE_AUTHORIZATION"] = "App usage-error-test"
-    env.pop("SSL_CERT_FILE", None)
-    env.update(extra)
-    return env
+def environment(**extra: str) -> dict[str, str | None]:
+    """No proxy, no CA file of this machine's; `extra` on top; a credential (never sent)."""
+    return {
+        **without_proxies(),
+        "SMS_ACCEPTANCE_AUTHORIZATION": "App usage-error-test",
+        "SSL_CERT_FILE": None,
+        **extra,
+    }
 
 
 CASES = [
@@ -41,16 +43,14 @@ CASES = [
 def test_the_suite_stops_with_one_line_and_exit_4(
     tmp_path: Path, env: dict[str, str], options: list[str], message: str
 ) -> None:
-    command = [sys.executable, "-m", "pytest", "conformance", "-p", "no:cacheprovider"]
-    command += [f"--base-url={TARGET}", f"--report-dir={tmp_path}", *LIVE, *options]
-    completed = subprocess.run(
-        command,
-        cwd=REPO,
-        env=environment(**env),
-        capture_output=True,
-        text=True,
+    completed = run_suite(
+        f"--base-url={TARGET}",
+        *LIVE,
+        *options,
+        report_dir=tmp_path,
+        authorization="App usage-error-test",
         timeout=120,
-        check=False,
+        variables=environment(**env),
     )
     assert completed.returncode == 4
     errors = [line for line in completed.stderr.splitlines() if line.startswith("ERROR:")]
@@ -65,14 +65,8 @@ def test_locust_stops_with_one_line_and_exit_2(
 ) -> None:
     command = [str(LOCUST), "-f", str(REPO / "loadtests"), "--headless", "-t", "1s"]
     command += ["--host", TARGET, "--report-dir", str(tmp_path), *LIVE, *options]
-    completed = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env=environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    completed = run_child(
+        command, cwd=tmp_path, env=child_environment(environment(**env)), timeout=120
     )
     assert completed.returncode == 2
     errors = [line for line in completed.stderr.splitlines() if "error:" in line]

@@ -17,12 +17,19 @@ Envelope = Callable[[httpx.Response], dict[str, Any]]
 CLEAN = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
 
 
+def refused_with_the_envelope(
+    post: Post, service_exception: Envelope, header: str | None
+) -> dict[str, Any]:
+    """A valid request sent with `header` (None: no Authorization) is a 401 with the envelope."""
+    response = post(CLEAN, authorization=header)
+    assert response.status_code == 401
+    return service_exception(response)
+
+
 def test_A1_missing_authorization_header_is_401_with_the_envelope(
     post: Post, service_exception: Envelope
 ) -> None:
-    response = post(CLEAN, authorization=None)
-    assert response.status_code == 401
-    service_exception(response)
+    refused_with_the_envelope(post, service_exception, None)
 
 
 @pytest.mark.parametrize(
@@ -32,9 +39,7 @@ def test_A1_missing_authorization_header_is_401_with_the_envelope(
 def test_A2_malformed_authorization_header_is_401_with_the_envelope(
     post: Post, service_exception: Envelope, header: str
 ) -> None:
-    response = post(CLEAN, authorization=header)
-    assert response.status_code == 401
-    service_exception(response)
+    refused_with_the_envelope(post, service_exception, header)
 
 
 @pytest.mark.parametrize(
@@ -50,16 +55,15 @@ def test_A2_malformed_authorization_header_is_401_with_the_envelope(
 def test_A3_well_formed_wrong_credential_is_401_with_the_envelope(
     post: Post, service_exception: Envelope, header: str
 ) -> None:
-    response = post(CLEAN, authorization=header)
-    assert response.status_code == 401
-    service_exception(response)
+    refused_with_the_envelope(post, service_exception, header)
 
 
 @pytest.mark.parametrize("header", [None, "", "App wrong"], ids=["missing", "malformed", "wrong"])
 def test_A4_unauthorized_envelope_message_id_is_UNAUTHORIZED(
     post: Post, service_exception: Envelope, header: str | None
 ) -> None:
-    assert service_exception(post(CLEAN, authorization=header))["messageId"] == "UNAUTHORIZED"
+    envelope = refused_with_the_envelope(post, service_exception, header)
+    assert envelope["messageId"] == "UNAUTHORIZED"
 
 
 ACCEPTED = (

@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import schema_violations
 from sms_acceptance.sandbox._command import add_arguments, config_from_arguments
 
 from ._report_receiver import report_receiver

@@ -6,9 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sms_acceptance._provider_time import format_provider_time, parse_provider_time
-from sms_acceptance._report_xml import results_from_xml
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import (
+    format_provider_time,
+    parse_provider_time,
+    results_from_xml,
+    schema_violations,
+)
 
 from ._delivery_reports import HEADERS, get, sandbox_with_reports, send, wait_for_stat
 from ._report_receiver import report_receiver

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import time
 
-from sms_acceptance._provider_time import parse_provider_time
-from sms_acceptance._status_table import KNOWN_STATUSES
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import KNOWN_STATUSES, parse_provider_time, schema_violations
 
 from ._delivery_reports import reports_of, sandbox_with_reports, send
 from ._report_receiver import report_receiver

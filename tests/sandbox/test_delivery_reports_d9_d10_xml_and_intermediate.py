@@ -10,8 +10,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
 
-from sms_acceptance._report_xml import results_from_xml
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import results_from_xml, schema_violations
 
 from ._delivery_reports import reports_of, sandbox_with_reports, send
 from ._report_receiver import report_receiver

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from sms_acceptance._validation import schema_violations
+from sms_acceptance import schema_violations
 from sms_acceptance.sandbox._report_config import ReportConfig, ReportFaultConfig
 
 from ._delivery_reports import get, sandbox_with_reports, send, stats, wait_for_stat

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sms_acceptance._status_table import KNOWN_STATUSES, STATUS_GROUPS
+from sms_acceptance import KNOWN_STATUSES, STATUS_GROUPS
 from sms_acceptance.sandbox._report_config import ReportConfig, ReportFaultConfig
 from sms_acceptance.sandbox._report_outcomes import (
     DELIVERED,

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from .._rule_examples import R11_DOCUMENTED_SEND_AT_FORMS
 from .conftest import Post
 
 Rejected = Callable[[httpx.Response, str, str], None]
@@ -242,10 +243,7 @@ def test_R10_seed_request_is_accepted_even_with_its_past_send_at(
 @pytest.mark.parametrize(
     "send_at",
     [
-        "2021-08-25T16:00:00.000+0000",
-        "2021-08-25T16:00:00.000+00:00",
-        "2021-08-25T16:00:00.000Z",
-        "2021-08-25T16:00:00Z",
+        *R11_DOCUMENTED_SEND_AT_FORMS,
         pytest.param(
             (datetime.now(UTC) + timedelta(days=178)).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
             id="178-days-ahead",  # a fixed id: pytest-xdist workers must collect the same names

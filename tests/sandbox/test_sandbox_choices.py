@@ -10,18 +10,20 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from sms_acceptance.sandbox import SandboxConfig, create_app, running_sandbox
-from sms_acceptance.sandbox._app import REQUEST_LOGGER_NAME
+from sms_acceptance.sandbox import (
+    REQUEST_LOGGER_NAME,
+    SandboxConfig,
+    create_app,
+    running_sandbox,
+    serve_on_loopback,
+)
 
 from .conftest import CREDENTIAL
 from .test_cli import run_to_error
@@ -167,23 +169,8 @@ def served_with(protocol: str) -> Iterator[int]:
     """The sandbox's app under uvicorn with the HTTP parser forced (h11 or httptools)."""
     if protocol == "httptools":
         pytest.importorskip("httptools")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(CONFIG), http=protocol, log_config=None, lifespan="off")
-    )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with serve_on_loopback(create_app(CONFIG), http=protocol) as served:
+        yield served.port
 
 
 def raw_exchange(port: int, target: str) -> tuple[int, dict[str, Any]]:

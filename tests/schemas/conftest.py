@@ -23,6 +23,18 @@ SEED_PATH = shared_document(SEED)
 ExampleKind = Literal["request", "response", "error"]
 
 
+def refs_in(node: Any) -> Iterator[str]:
+    """Every `$ref` string in a JSON document (a schema, the OpenAPI file), depth first."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from refs_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs_in(value)
+
+
 @dataclass(frozen=True)
 class SeedExample:
     """One JSON document found in the seed, where it starts and what it is."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -12,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from sms_acceptance import SCHEMA_NAMES, load_schema, schema_dir, schema_registry, schema_violations
 
-from .conftest import SeedExample
+from .conftest import SeedExample, refs_in
 
 OPERATION = ("paths", "/sms/1/text/advanced", "post")
 
@@ -28,17 +27,6 @@ def _at(document: Any, *keys: str) -> Any:
     for key in keys:
         document = document[key]
     return document
-
-
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
 
 
 def _resolve(openapi: dict[str, Any], reference: str) -> Any:
@@ -61,14 +49,14 @@ def test_openapi_is_version_3_1_for_the_send_endpoint(openapi: dict[str, Any]) -
 
 
 def test_every_ref_in_openapi_resolves(openapi: dict[str, Any]) -> None:
-    references = list(_refs(openapi))
+    references = list(refs_in(openapi))
     assert "request.schema.json" in references
     for reference in references:
         assert _resolve(openapi, reference) is not None, reference
 
 
 def test_openapi_schema_refs_point_to_the_files_beside_it(openapi: dict[str, Any]) -> None:
-    file_refs = {r for r in _refs(openapi) if not r.startswith("#")}
+    file_refs = {r for r in refs_in(openapi) if not r.startswith("#")}
     assert file_refs == {
         "request.schema.json",
         "response.schema.json",
@@ -122,6 +110,6 @@ def test_openapi_examples_are_the_seed_examples(
 
 
 def test_openapi_schemas_compile_with_the_registry(openapi: dict[str, Any]) -> None:
-    for reference in {r for r in _refs(openapi) if not r.startswith("#")}:
+    for reference in {r for r in refs_in(openapi) if not r.startswith("#")}:
         schema = {"$ref": f"https://sms-acceptance.dev/schemas/{reference}"}
         Draft202012Validator(schema, registry=schema_registry()).is_valid({})

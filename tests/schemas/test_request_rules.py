@@ -12,6 +12,8 @@ import pytest
 
 from sms_acceptance import RequestVerdict, RuleViolation, judge_request
 
+from .._rule_examples import R11_DOCUMENTED_SEND_AT_FORMS
+
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 M = "$.messages[0]"
 W = M + ".deliveryTimeWindow"
@@ -337,10 +339,7 @@ def test_R10_the_seed_request_as_it_stands_is_valid_and_clean(seed_request: dict
 @pytest.mark.parametrize(
     "send_at",
     [
-        "2021-08-25T16:00:00.000+0000",
-        "2021-08-25T16:00:00.000+00:00",
-        "2021-08-25T16:00:00.000Z",
-        "2021-08-25T16:00:00Z",
+        *R11_DOCUMENTED_SEND_AT_FORMS,
         "2021-08-25T16:00:00+0100",
         "2021-08-25T16:00:00.123456-05:30",
         (NOW + timedelta(days=179)).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),

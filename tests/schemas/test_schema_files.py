@@ -29,7 +29,7 @@ from sms_acceptance._schema_store import (
 from sms_acceptance.generation import compile_schema
 
 from .._shared_documents import RULES, shared_document
-from .conftest import SeedExample
+from .conftest import SeedExample, refs_in
 
 RULES_PATH = shared_document(RULES)
 
@@ -244,21 +244,10 @@ def test_registry_resolves_the_relative_status_ref_from_the_response() -> None:
     assert resolver.lookup("status.schema.json").contents is load_schema("status")
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
-
-
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_bundled_schema_has_only_local_refs_that_resolve(name: SchemaName) -> None:
     bundled = bundled_schema(name)
-    for reference in _refs(bundled):
+    for reference in refs_in(bundled):
         assert reference == "#" or reference.startswith("#/$defs/"), reference
         if reference != "#":
             assert reference.removeprefix("#/$defs/") in bundled["$defs"], reference

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_acceptance import SegmentCount, segment_count, transliterate_turkish
+from sms_acceptance import SegmentCount, load_schema, segment_count, transliterate_turkish
 
 GREEK_155 = (
     "Καλημέρα σας! Αυτό είναι ένα δοκιμαστικό μήνυμα στα ελληνικά, για να δούμε πόσα τμήματα "
@@ -60,20 +60,20 @@ def test_C5_greek_transliteration_is_loose_and_calibrated_to_gsm_capitals() -> N
     assert segment_count(GREEK_155, transliteration="GREEK") == SegmentCount(1, 3, 1, "C5")
 
 
-@pytest.mark.parametrize(
-    "transliteration",
-    [
-        "CYRILLIC",
-        "SERBIAN_CYRILLIC",
-        "BULGARIAN_CYRILLIC",
-        "CENTRAL_EUROPEAN",
-        "BALTIC",
-        "NON_UNICODE",
-        "PORTUGUESE",
-        "COLOMBIAN",
-        "ALL",
-    ],
-)
+# Every documented value (the request schema's enum, provider-facts 6.1) but TURKISH (C4), NONE
+# (no transliteration) and GREEK (its own test above).
+_DOCUMENTED = load_schema("request")["$defs"]["message"]["properties"]["transliteration"]
+_OTHER_TRANSLITERATIONS = [
+    value for value in _DOCUMENTED["allOf"][0]["enum"] if value not in ("TURKISH", "NONE", "GREEK")
+]
+
+
+def test_C5_the_documented_transliterations_are_read_from_the_request_schema() -> None:
+    assert len(_OTHER_TRANSLITERATIONS) == 9
+    assert "CYRILLIC" in _OTHER_TRANSLITERATIONS
+
+
+@pytest.mark.parametrize("transliteration", _OTHER_TRANSLITERATIONS)
 def test_C5_other_transliterations_allow_1_up_to_the_untransliterated_count(
     transliteration: str,
 ) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
+from sms_acceptance._gsm_tables import GSM7_BASIC_CHARACTERS, GSM7_EXTENSION_CHARACTERS
 from sms_acceptance._segmentation import segment_count
 
 __all__ = [
@@ -28,8 +28,8 @@ __all__ = [
     "sms_texts",
 ]
 
-_GSM_BASIC = "".join(sorted(characters(DEFAULT_ALPHABET) - {ESCAPE, "\r"}))
-_GSM_EXTENSION = "".join(sorted(characters(DEFAULT_EXTENSION) - {ESCAPE, "\f"}))
+_GSM_BASIC = "".join(sorted(GSM7_BASIC_CHARACTERS - {"\r"}))
+_GSM_EXTENSION = "".join(sorted(GSM7_EXTENSION_CHARACTERS - {"\f"}))
 _LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?"
 
 # Characters outside GSM-7 (and its extension) that force UCS-2, from several scripts.

@@ -29,14 +29,18 @@ def _figure(width: float = 9.0, height: float = 3.4) -> Any:
     return Figure(figsize=(width, height), dpi=100)
 
 
+def _timeline_plot(summary: dict[str, Any]) -> tuple[Any, Any, list[dict[str, Any]], list[float]]:
+    """A figure and its axes for the run's timeline: its points, and their seconds into the run."""
+    figure = _figure()
+    points: list[dict[str, Any]] = summary["timeline"]
+    seconds = [p["second"] - points[0]["second"] for p in points]
+    return figure, figure.add_subplot(), points, seconds
+
+
 def latency_over_time_svg(summary: dict[str, Any]) -> str:
     """Mean and max latency per second, from actual and from intended start."""
-    figure = _figure()
-    axes = figure.add_subplot()
-    points = summary["timeline"]
+    figure, axes, points, seconds = _timeline_plot(summary)
     if points:
-        origin = points[0]["second"]
-        seconds = [p["second"] - origin for p in points]
         axes.plot(seconds, [p["mean_actual_ms"] for p in points], label="mean, from actual start")
         axes.plot(
             seconds,
@@ -71,12 +75,8 @@ def _finish(
 
 def throughput_svg(summary: dict[str, Any]) -> str:
     """Responses and failures per second, with the open model's target rate."""
-    figure = _figure()
-    axes = figure.add_subplot()
-    points = summary["timeline"]
+    figure, axes, points, seconds = _timeline_plot(summary)
     if points:
-        origin = points[0]["second"]
-        seconds = [p["second"] - origin for p in points]
         axes.plot(seconds, [p["requests"] for p in points], label="responses/s")
         axes.plot(seconds, [p["failures"] for p in points], label="failures/s", color="tab:red")
         target = summary["rate"]["target_rps"]

@@ -18,6 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from sms_acceptance._destinations import each_destination
 from sms_acceptance.generation import encode_json
 
 
@@ -57,20 +58,6 @@ def draw_examples(strategy: st.SearchStrategy[Any], count: int, seed_value: int)
     return found
 
 
-def destinations_of(request: object) -> tuple[str, ...]:
-    """Every `messages[].destinations[].to` string of a request (empty for malformed shapes)."""
-    if not isinstance(request, dict):
-        return ()
-    found: list[str] = []
-    for message in request.get("messages") or ():
-        if not isinstance(message, dict):
-            continue
-        for destination in message.get("destinations") or ():
-            if isinstance(destination, dict) and isinstance(destination.get("to"), str):
-                found.append(destination["to"])
-    return tuple(found)
-
-
 def with_destinations(request: object, numbers: Sequence[str]) -> object:
     """The request with every `to` replaced, in turn, by one of `numbers` (live traffic: only the
     user's test destinations may receive a real SMS)."""
@@ -78,12 +65,9 @@ def with_destinations(request: object, numbers: Sequence[str]) -> object:
         return request
     replaced = json.loads(json.dumps(request))
     pool: Iterator[str] = cycle(numbers)
-    for message in replaced.get("messages") or ():
-        if not isinstance(message, dict):
-            continue
-        for destination in message.get("destinations") or ():
-            if isinstance(destination, dict) and "to" in destination:
-                destination["to"] = next(pool)
+    for _, destination in each_destination(replaced):
+        if "to" in destination:
+            destination["to"] = next(pool)
     return replaced
 
 

@@ -11,11 +11,12 @@ import sys
 import time
 from typing import Any, NoReturn
 
+from sms_acceptance._destinations import destination_numbers
 from sms_acceptance._live_guard import LiveTrafficGuard
 
 from ._exit_codes import USAGE_ERROR_EXIT_CODE
 from ._options import LoadOptions
-from ._payloads import PreparedRequest, destinations_of, serialise, with_destinations
+from ._payloads import PreparedRequest, serialise, with_destinations
 from ._run import LoadRun
 
 RUN_MESSAGE = "sms_acceptance_run"
@@ -57,7 +58,10 @@ def to_test_destinations(payload: PreparedRequest, numbers: tuple[str, ...]) -> 
         return payload
     replaced = with_destinations(request, numbers)
     return PreparedRequest(
-        serialise(replaced), destinations_of(replaced), payload.expect_rejection, payload.rule_ids
+        serialise(replaced),
+        destination_numbers(replaced),
+        payload.expect_rejection,
+        payload.rule_ids,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sms_acceptance._destinations import destination_count, destination_numbers
 from sms_acceptance._request_rules import judge_request
 from sms_acceptance.generation import (
     MUTATIONS,
@@ -26,7 +27,7 @@ from sms_acceptance.generation import (
 )
 
 from ._dlr_receiver import NOTIFY_PLACEHOLDER
-from ._payloads import PreparedRequest, destinations_of, draw_examples, serialise
+from ._payloads import PreparedRequest, draw_examples, serialise
 
 Request = dict[str, Any]
 
@@ -42,10 +43,6 @@ _NON_GSM_FAMILIES = (
 _WORD = string.ascii_letters + string.digits + "-_"
 
 
-def _destination_count(request: Request) -> int:
-    return sum(len(message["destinations"]) for message in request["messages"])
-
-
 def single_destination_requests() -> st.SearchStrategy[Request]:
     """One message to one destination: the most common send."""
     return valid_requests(max_messages=1, max_destinations=1)
@@ -54,7 +51,7 @@ def single_destination_requests() -> st.SearchStrategy[Request]:
 def bulk_requests() -> st.SearchStrategy[Request]:
     """Up to 5 messages and 10 or more destinations in one request (R13 allows up to 1000)."""
     return valid_requests(max_messages=5, max_destinations=50).filter(
-        lambda request: _destination_count(request) >= 10
+        lambda request: destination_count(request) >= 10
     )
 
 
@@ -127,7 +124,9 @@ def prepare_valid(
     prepared = []
     for request in draw_examples(strategy, count, seed):
         if judge_request(request).is_clean:
-            prepared.append(PreparedRequest(serialise(request), destinations_of(request), False))
+            prepared.append(
+                PreparedRequest(serialise(request), destination_numbers(request), False)
+            )
     if not prepared:
         raise RuntimeError("no clean request among the generated payloads (oracle rejected all)")
     return prepared
@@ -140,7 +139,7 @@ def prepare_invalid(count: int, seed: int) -> list[PreparedRequest]:
         body = serialise(request)
         verdict = judge_request(body)
         if any(v.rule_id == rule and v.level == "MUST" for v in verdict.violations):
-            prepared.append(PreparedRequest(body, destinations_of(request), True, (rule,)))
+            prepared.append(PreparedRequest(body, destination_numbers(request), True, (rule,)))
     if not prepared:
         raise RuntimeError("the oracle confirmed none of the generated invalid requests")
     return prepared

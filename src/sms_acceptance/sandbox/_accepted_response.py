@@ -36,7 +36,7 @@ from ._statuses import (
     REJECTED_DESTINATION,
 )
 
-__all__ = ["MAX_SEGMENTS", "AcceptedResponseBuilder", "count_destinations"]
+__all__ = ["MAX_SEGMENTS", "AcceptedResponseBuilder"]
 
 # provider-facts §6: "more than 25 parts … REJECTED_MESSAGE_TOO_LONG".
 MAX_SEGMENTS = 25
@@ -47,11 +47,6 @@ _PHONE_NUMBER = re.compile(r"\+?[0-9]+")
 # of payloads, and a bounded cache of bounded texts keeps memory flat whatever they send.
 _SEGMENT_CACHE_SIZE = 2048
 _CACHED_TEXT_LENGTH = 1000
-
-
-def count_destinations(document: dict[str, Any]) -> int:
-    """Destinations in a request the oracle found valid (all messages together)."""
-    return sum(len(message["destinations"]) for message in document["messages"])
 
 
 def _segments(text: str, language_code: str | None, transliteration: str | None) -> int:

@@ -29,12 +29,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sms_acceptance._destinations import destination_count
 from sms_acceptance._envelope import error_envelope
 from sms_acceptance._request_rules import RequestVerdict, judge_request
 
 from ._absent_nulls import without_optional_nulls
 from ._absolute_form import AbsoluteFormMiddleware
-from ._accepted_response import AcceptedResponseBuilder, count_destinations
+from ._accepted_response import AcceptedResponseBuilder
 from ._auth import AuthOutcome, CredentialCheck
 from ._config import FAULT_STATUSES, V1_ENDPOINT_SUFFIX, SandboxConfig
 from ._faults import FaultPlan
@@ -211,7 +212,7 @@ class _Sandbox:
         if verdict.violations:
             return self._bad_request(request, _validation_errors(verdict))
 
-        destinations = count_destinations(document)
+        destinations = destination_count(document)
         if destinations > self.config.max_destinations:
             # OPEN (rules.md): beyond 1000 destinations a request may be refused; this one is.
             limit = self.config.max_destinations

@@ -16,6 +16,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sms_acceptance import each_destination
+
 Headers = tuple[tuple[str, str], ...]
 
 
@@ -201,15 +203,5 @@ def destinations_in_order(
     request: dict[str, Any],
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(message, destination) pairs in request order: the order S3 says entries SHOULD follow."""
-    messages = request.get("messages")
-    if not isinstance(messages, list):
-        return
-    for message in messages:
-        if not isinstance(message, dict):
-            continue
-        destinations = message.get("destinations")
-        if not isinstance(destinations, list):
-            continue
-        for destination in destinations:
-            if isinstance(destination, dict):
-                yield message, destination
+    for index, destination in each_destination(request):
+        yield request["messages"][index], destination

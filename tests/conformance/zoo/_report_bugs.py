@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from sms_acceptance._report_xml import results_from_xml, results_to_xml
+from sms_acceptance import results_from_xml, results_to_xml
 
 from ._exchange import Bug, CapturedRequest, CapturedResponse, Forward
 

@@ -13,8 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sms_acceptance import segment_count
-from sms_acceptance._gsm_tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, ESCAPE, characters
+from sms_acceptance import GSM7_BASIC_CHARACTERS, GSM7_EXTENSION_CHARACTERS, segment_count
 
 from ._exchange import Bug, CapturedRequest, CapturedResponse, Forward, destinations_in_order
 
@@ -348,8 +347,8 @@ sms_count_ignores_ucs2 = _recount(
 )
 
 
-_GSM_BASIC = characters(DEFAULT_ALPHABET) - {ESCAPE}
-_GSM_EXTENSION = characters(DEFAULT_EXTENSION) - {ESCAPE}
+_GSM_BASIC = GSM7_BASIC_CHARACTERS
+_GSM_EXTENSION = GSM7_EXTENSION_CHARACTERS
 
 
 def _per_160(message: dict[str, Any]) -> int | None:

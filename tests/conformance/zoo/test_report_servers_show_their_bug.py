@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_acceptance._report_status import is_final_status
+from sms_acceptance import is_final_status
 from sms_acceptance.conformance.transport import PushRecord, ReportReceiver
 
 from . import _report_bugs as reports
