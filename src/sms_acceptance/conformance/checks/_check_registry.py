@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sms_acceptance._destinations import each_destination
 from sms_acceptance._envelope import ErrorEnvelope, parse_error_envelope
 from sms_acceptance._request_rules import RequestVerdict
 from sms_acceptance.conformance.checks._profile import VendorProfile
@@ -180,11 +181,10 @@ class Destination:
 
 
 def _destinations(document: Mapping[str, Any]) -> list[Destination]:
-    found = []
-    for index, message in enumerate(document.get("messages", [])):
-        for destination in message.get("destinations", []):
-            found.append(Destination(destination["to"], destination.get("messageId"), index))
-    return found
+    return [
+        Destination(destination["to"], destination.get("messageId"), index)
+        for index, destination in each_destination(document)
+    ]
 
 
 def _pair(

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
 
+from sms_acceptance._destinations import each_destination
 from sms_acceptance._envelope import parse_error_envelope
 from sms_acceptance._network import NetworkSettings
 from sms_acceptance._request_rules import judge_request
@@ -255,7 +256,7 @@ def _accepted_reasons(
     if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
         return [Reason("answers 200 without a `messages` array (S2)", False)]
     document = recorded.document()
-    destinations = [d for m in document["messages"] for d in m["destinations"]]
+    destinations = [destination for _, destination in each_destination(document)]
     entries = body["messages"]
     reasons: list[Reason] = []
     if len(entries) != len(destinations):

@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from sms_acceptance._destinations import destination_numbers
 from sms_acceptance._live_guard import LiveTrafficRefused, is_loopback_url
 from sms_acceptance._report_status import is_final_status
 from sms_acceptance.conformance.checks._catalogue import CHECKS_BY_NAME
@@ -165,9 +166,10 @@ def _request_cases(retry_known: bool) -> list[dict[str, Any]]:
 
 
 def _post(target: Target, document: Mapping[str, Any]) -> Any:
-    destinations = [d["to"] for m in document["messages"] for d in m["destinations"]]
     try:
-        target.guard.admit(target.options.endpoint_url, destinations)
+        target.guard.admit(
+            target.options.endpoint_url, list(destination_numbers(document, count_unnumbered=True))
+        )
     except LiveTrafficRefused as refused:
         return refused
     return target.exchanger.send(encode_json(document), CONFIGURED)

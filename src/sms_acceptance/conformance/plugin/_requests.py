@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from sms_acceptance._destinations import each_destination
 from sms_acceptance.conformance.plugin._sms_fixture import ConformanceClient
 from sms_acceptance.generation import SEED_SMS_COUNTS, SmsText, phone_numbers, seed_request
 
@@ -79,9 +80,8 @@ def seed_request_for(sms: ConformanceClient) -> dict[str, Any]:
     document = seed_request()
     if sms.live:
         numbers = iter(destinations_for(sms, 3))
-        for message in document["messages"]:
-            for destination in message["destinations"]:
-                destination["to"] = next(numbers)
+        for _, destination in each_destination(document):
+            destination["to"] = next(numbers)
     return document
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from sms_acceptance._destinations import destination_numbers
 from sms_acceptance._live_guard import LiveTrafficGuard, LiveTrafficRefused
 from sms_acceptance._redaction import Redactor
 from sms_acceptance._request_rules import RequestVerdict
@@ -63,19 +64,6 @@ class Target:
         """The target's base URL, parsed once (set by the time any test runs)."""
         assert self.options.base is not None, "the target's base URL is set at session start"
         return self.options.base
-
-
-def _destinations_of(document: object) -> list[str]:
-    if not isinstance(document, dict):
-        return []
-    found: list[str] = []
-    messages = document.get("messages")
-    for message in messages if isinstance(messages, list) else []:
-        if isinstance(message, dict) and isinstance(message.get("destinations"), list):
-            for destination in message["destinations"]:
-                if isinstance(destination, dict):
-                    found.append(str(destination.get("to", "")))
-    return found
 
 
 class ConformanceClient:
@@ -200,7 +188,9 @@ class ConformanceClient:
         `purpose` says which kind of valid request it is (which acceptance check judges it);
         `label` names it in failures (the valid base request of a negative test)."""
         exchange = self._exchange(
-            encode_json(document), auth=auth, destinations=_destinations_of(document)
+            encode_json(document),
+            auth=auth,
+            destinations=destination_numbers(document, count_unnumbered=True),
         )
         self._verify(exchange, ValidRequest(document, purpose, label=label))
 
@@ -213,7 +203,9 @@ class ConformanceClient:
             document = json.loads(body)
         except ValueError:
             document = None
-        exchange = self._exchange(body, destinations=_destinations_of(document))
+        exchange = self._exchange(
+            body, destinations=destination_numbers(document, count_unnumbered=True)
+        )
         self._verify(exchange, RuleBreakingRequest(rule_id, verdict, mutation))
 
     def verify_unauthorized(
@@ -221,12 +213,16 @@ class ConformanceClient:
     ) -> None:
         """Send a valid request with a bad credential; 401 with the envelope (A1-A4)."""
         exchange = self._exchange(
-            encode_json(document), auth=auth, destinations=_destinations_of(document)
+            encode_json(document),
+            auth=auth,
+            destinations=destination_numbers(document, count_unnumbered=True),
         )
         intent = BadCredentialRequest(rule_id, auth.describe(), auth.label or None)
         self._verify(exchange, intent)
 
     def verify_seed(self, document: Mapping[str, Any], expected_counts: Sequence[int]) -> None:
         """The seed's request: 200 (R10) and smsCount as "Reproducing the seed" says (S12)."""
-        exchange = self._exchange(encode_json(document), destinations=_destinations_of(document))
+        exchange = self._exchange(
+            encode_json(document), destinations=destination_numbers(document, count_unnumbered=True)
+        )
         self._verify(exchange, ValidRequest(document, "seed", tuple(expected_counts)))
