@@ -40,6 +40,17 @@ def _is_bare_host(host: object) -> bool:
     return True
 
 
+_FAULT_FRACTIONS = (
+    "lost",
+    "duplicated",
+    "late",
+    "wrong_message_id",
+    "without_callback_data",
+    "colon_offset",
+)
+"""The fields of `ReportFaultConfig` that are shares of reports (each in [0, 1])."""
+
+
 @dataclass(frozen=True)
 class ReportFaultConfig:
     """Report faults for testing report checkers (part 2 of the D work); all off by default.
@@ -61,14 +72,7 @@ class ReportFaultConfig:
     no_retry: bool = False
 
     def __post_init__(self) -> None:
-        for name in (
-            "lost",
-            "duplicated",
-            "late",
-            "wrong_message_id",
-            "without_callback_data",
-            "colon_offset",
-        ):
+        for name in _FAULT_FRACTIONS:
             check_fraction(f"the report fault fraction {name}", getattr(self, name))
         check_finite_at_least("late_seconds", self.late_seconds, 0.0)
         if self.late > 0 and self.late_seconds == 0:
@@ -77,17 +81,7 @@ class ReportFaultConfig:
     @property
     def enabled(self) -> bool:
         """Whether any report fault is drawn at all."""
-        return self.no_retry or any(
-            getattr(self, name) > 0
-            for name in (
-                "lost",
-                "duplicated",
-                "late",
-                "wrong_message_id",
-                "without_callback_data",
-                "colon_offset",
-            )
-        )
+        return self.no_retry or any(getattr(self, name) > 0 for name in _FAULT_FRACTIONS)
 
 
 @dataclass(frozen=True)

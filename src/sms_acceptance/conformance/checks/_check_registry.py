@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sms_acceptance._destinations import each_destination
 from sms_acceptance._envelope import ErrorEnvelope, parse_error_envelope
@@ -64,24 +64,9 @@ Family = Literal[
 # it was accepted (R10 the seed, R11 a sendAt form, R12 a long validityPeriod, R13 a bulk or any
 # other valid request, H1 one sent with an absolute-form request line); what the answer must look
 # like is the same for all six.
-Purpose = Literal[
-    "valid",
-    "seed",
-    "send_at_form",
-    "long_validity",
-    "bulk",
-    "absolute_form",
-    "rule_breaking",
-    "bad_credential",
-]
-VALID_REQUEST: tuple[Purpose, ...] = (
-    "valid",
-    "seed",
-    "send_at_form",
-    "long_validity",
-    "bulk",
-    "absolute_form",
-)
+ValidPurpose = Literal["valid", "seed", "send_at_form", "long_validity", "bulk", "absolute_form"]
+Purpose = Literal[ValidPurpose, "rule_breaking", "bad_credential"]
+VALID_REQUEST: tuple[Purpose, ...] = get_args(ValidPurpose)
 EVERY_REQUEST: tuple[Purpose, ...] = (*VALID_REQUEST, "rule_breaking", "bad_credential")
 
 
