@@ -6,14 +6,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from sms_acceptance.conformance import CONFIGURED, HttpExchanger
 from sms_acceptance.conformance.transport import OutgoingRequest
+from sms_acceptance.sandbox import FaultConfig, SandboxConfig, create_app, serve_on_loopback
 
 from ._raw_server import http_response, wire_server
+from ._suite_runner import SuiteRun
 from .conftest import SECRET
 
 OK = http_response(200, b'{"messages": []}')
@@ -133,3 +135,38 @@ def test_the_rate_limit_spaces_request_starts(exchangers: list[HttpExchanger]) -
     # Ten a second: starts at least 100 ms apart (less a little for the server thread's clock).
     assert len(meter.arrivals) == 6
     assert min(gaps) >= 0.09, gaps
+
+
+def test_the_default_concurrency_follows_the_target_and_how_fast_it_answers() -> None:
+    """Sending together costs a second draw of every example: a server that answers the probe
+    within FAST_ANSWER_SECONDS is faster one at a time; `--concurrency` always wins."""
+    from sms_acceptance.conformance.plugin._concurrency_options import (
+        FAST_ANSWER_SECONDS,
+        LOOPBACK_CONCURRENCY,
+        REMOTE_CONCURRENCY,
+        SendingSettings,
+    )
+    from sms_acceptance.conformance.transport import BaseUrl
+
+    loopback, remote = BaseUrl.parse("http://127.0.0.1:8080"), BaseUrl.parse("https://sms.example")
+    default = SendingSettings()
+    assert default.for_target(loopback) == LOOPBACK_CONCURRENCY
+    assert default.for_target(remote) == REMOTE_CONCURRENCY
+    assert default.for_target(loopback, FAST_ANSWER_SECONDS / 10) == 1
+    assert default.for_target(loopback, 0.1) == LOOPBACK_CONCURRENCY
+    assert default.for_target(remote, 0.1) == REMOTE_CONCURRENCY
+    assert SendingSettings(concurrency=8).for_target(loopback, FAST_ANSWER_SECONDS / 10) == 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("latency_ms", "expected"), [(0.0, 1), (60.0, 32)])
+def test_a_run_sends_together_only_when_answers_are_slow(
+    suite: Callable[..., SuiteRun], latency_ms: float, expected: int
+) -> None:
+    faults = FaultConfig(latency_ms=latency_ms)
+    app = create_app(SandboxConfig(authorization=SECRET, faults=faults))
+    with serve_on_loopback(app, log_level="error") as server:
+        run = suite("--base-url", server.base_url, "--hypothesis-profile", "quick", "-k", "R10")
+    assert run.returncode == 0, run.output_tail()
+    assert run.summary["target"]["sending"]["concurrency"] == expected
+    assert f"sending: at most {expected} request(s) in flight" in run.output

@@ -5,8 +5,13 @@ Kept apart from `_options.py` (as `_network_options.py` is); `_options` adds the
 reads them into `SuiteOptions.sending`. The default concurrency depends on the target: a loopback
 server (the sandbox, a vendor's build on the CI machine) takes `LOOPBACK_CONCURRENCY` at once; a
 remote gateway gets `REMOTE_CONCURRENCY`, gentle enough for a shared test account. `1` is the
-sequential run. None of this changes what is sent or judged (`_prefetch.py` says why), so the
-reproduction command leaves it out. A bad value is a one-line usage error.
+sequential run, and also the default against a server that answers the plugin's probe within
+`FAST_ANSWER_SECONDS`: sending together draws every Hypothesis example twice (record, then judge),
+which only pays when waiting for the answers costs more than drawing again (benchmarks/README.md:
+the sandbox 100 ms away takes 13 s together and 114 s one at a time; the embedded sandbox, which
+answers in about a millisecond, is faster one at a time). None of this changes what is sent or
+judged (`_prefetch.py` says why), so the reproduction command leaves it out. A bad value is a
+one-line usage error.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import pytest
 from sms_acceptance.conformance.transport._base_url import BaseUrl
 
 __all__ = [
+    "FAST_ANSWER_SECONDS",
     "LOOPBACK_CONCURRENCY",
     "REMOTE_CONCURRENCY",
     "SendingSettings",
@@ -29,6 +35,7 @@ __all__ = [
 
 LOOPBACK_CONCURRENCY = 32
 REMOTE_CONCURRENCY = 4
+FAST_ANSWER_SECONDS = 0.01
 _MAX_CONCURRENCY = 256
 _RATE = re.compile(r"\A\s*([0-9]+(?:\.[0-9]+)?)\s*(?:/\s*s)?\s*\Z")
 
@@ -41,10 +48,13 @@ class SendingSettings:
     concurrency: int | None = None
     rate_limit: float | None = None
 
-    def for_target(self, base: BaseUrl | None) -> int:
-        """The requests in flight at once against `base` (None: the embedded sandbox)."""
+    def for_target(self, base: BaseUrl | None, answer_seconds: float | None = None) -> int:
+        """The requests in flight at once against `base` (None: the embedded sandbox) that
+        answered the probe in `answer_seconds` (None: not probed)."""
         if self.concurrency is not None:
             return self.concurrency
+        if answer_seconds is not None and answer_seconds < FAST_ANSWER_SECONDS:
+            return 1
         return LOOPBACK_CONCURRENCY if base is None or base.loopback else REMOTE_CONCURRENCY
 
 
@@ -57,7 +67,8 @@ def add_concurrency_options(group: Any) -> None:
         metavar="N",
         help=f"at most N requests in flight at once, each on its own kept-alive connection "
         f"(default {LOOPBACK_CONCURRENCY} for a loopback target, {REMOTE_CONCURRENCY} for any "
-        f"other; 1: one at a time). Same requests, same verdicts, same seed",
+        f"other, 1 when the target answers within {FAST_ANSWER_SECONDS * 1000:g} ms; 1: one at "
+        f"a time). Same requests, same verdicts, same seed",
     )
     group.addoption(
         "--rate-limit",

@@ -60,7 +60,11 @@ from sms_acceptance.conformance.reports._report_junit import write_junit_report
 from sms_acceptance.conformance.reports._results import PROPERTY_NAME, CheckTally, RunResults
 from sms_acceptance.conformance.transport._auth_header import AUTH_ENV_VAR, NO_AUTH
 from sms_acceptance.conformance.transport._base_url import BaseUrl
-from sms_acceptance.conformance.transport._exchange import HttpExchanger, TransportFailure
+from sms_acceptance.conformance.transport._exchange import (
+    HttpExchanger,
+    ReceivedResponse,
+    TransportFailure,
+)
 from sms_acceptance.conformance.transport._limits import DEFAULT_LIMITS
 from sms_acceptance.generation import pin_generation_clock
 
@@ -266,13 +270,20 @@ class ConformancePlugin:
             f"read the credential from ${AUTH_ENV_VAR}; export it before pasting one"
         )
 
-    def _probe(self, exchanger: HttpExchanger) -> None:
-        """One request with no credential and no destination: is anything listening at all?"""
+    def _probe(self, exchanger: HttpExchanger) -> float | None:
+        """A request with no credential and no destination: is anything listening at all? Then
+        one more on the kept-alive connection: how fast it answers (seconds; None when it did not
+        answer), which decides the default concurrency."""
         outcome = exchanger.send(b"{}", NO_AUTH).outcome
         if isinstance(outcome, TransportFailure) and (
             outcome.category.is_unreachable or outcome.category.value == "connect_timeout"
         ):
             raise pytest.UsageError(f"cannot reach {self.options.endpoint_url}: {outcome.message}")
+        if not isinstance(outcome, ReceivedResponse):
+            return None
+        again = exchanger.send(b"{}", NO_AUTH).outcome
+        answered = [o.elapsed for o in (outcome, again) if isinstance(o, ReceivedResponse)]
+        return min(answered)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -311,7 +322,10 @@ class ConformancePlugin:
         )
         self._stack.callback(exchanger.close)
         if not _is_worker(self.config):
-            self._probe(exchanger)
+            answer_seconds = self._probe(exchanger)
+            exchanger.concurrency = self.options.sending.for_target(
+                self.options.base, answer_seconds
+            )
         self._target = Target(
             options=self.options,
             exchanger=exchanger,
@@ -344,7 +358,7 @@ class ConformancePlugin:
             f"{options.level}, hypothesis profile {config.getoption('hypothesis_profile')} "
             f"seed {self.seed}, reports in {options.report_dir}",
             _network_line(options),
-            f"  sending: at most {options.sending.for_target(options.base)} request(s) in "
+            f"  sending: at most {self._concurrency()} request(s) in "
             f"flight (--concurrency), "
             + (
                 f"at most {options.sending.rate_limit:g}/s (--rate-limit)"
@@ -354,6 +368,12 @@ class ConformancePlugin:
         ]
 
     # -- concurrency ---------------------------------------------------------------------------
+
+    def _concurrency(self) -> int:
+        """The requests in flight at once this run: as chosen after the probe (sessionstart)."""
+        if self._target is not None:
+            return self._target.exchanger.concurrency
+        return self.options.sending.for_target(self.options.base)
 
     def _ahead_test(self, item: pytest.Item) -> AheadTest | None:
         """`item` as a test whose requests can be recorded ahead: it takes `sms` and its
@@ -518,7 +538,7 @@ class ConformancePlugin:
                     options.endpoint_url if options.base_url else None
                 ),
                 "sending": {
-                    "concurrency": options.sending.for_target(options.base),
+                    "concurrency": self._concurrency(),
                     "rate_limit_per_second": options.sending.rate_limit,
                 },
             },
