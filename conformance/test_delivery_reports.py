@@ -15,10 +15,13 @@ import pytest
 from sms_acceptance.conformance import ConformanceClient
 from sms_acceptance.conformance.checks import CHECKS_BY_NAME, PULL_CHECKS, PUSH_CHECKS
 from sms_acceptance.conformance.plugin._dlr_plugin import (
+    REPORT_MARK,
     DeliveryReportRun,
     verify_pull_check,
     verify_push_check,
 )
+
+pytestmark = getattr(pytest.mark, REPORT_MARK)
 
 
 def _report_run(request: pytest.FixtureRequest) -> DeliveryReportRun:

@@ -159,3 +159,38 @@ def test_the_same_seed_sends_the_same_requests(
     assert len(together_in_ci) > 10
     assert together_in_ci == one_at_a_time
     assert sent("20261126", "16", "true") != together_in_ci
+
+
+def _asks_for_reports(body: bytes) -> bool:
+    """One of the report run's own requests: the D11 probe's or the XML case's callbackData."""
+    return b'"callbackData":"retry-probe"' in body or b'"callbackData":"xml-case-1"' in body
+
+
+def test_the_report_run_overlaps_the_other_tests_and_its_checks_come_last(
+    suite: Callable[..., SuiteRun], tmp_path: Path
+) -> None:
+    """Against a loopback server the requests asking for delivery reports go out as the session
+    starts (their reports are awaited while the other tests run), and the D tests run last; with
+    `--level must` (no D check runs) none is sent at all."""
+    app = RecordingApp(create_app(SandboxConfig(authorization=SECRET)))
+    with serve_on_loopback(app, log_level="error") as server:
+        run = suite(
+            "--base-url", server.base_url, "--hypothesis-profile", "quick",
+            "-k", "R13_generated or report", "-v", report_dir=tmp_path / "overlap",
+        )  # fmt: skip
+        bodies = list(app.bodies)
+        must = suite(
+            "--base-url", server.base_url, "--hypothesis-profile", "quick",
+            "-k", "R13_generated or report", "--level", "must", report_dir=tmp_path / "must",
+        )  # fmt: skip
+        after_must = app.bodies[len(bodies) :]
+    assert run.returncode == 0, run.output_tail()
+    asking = [i for i, body in enumerate(bodies) if _asks_for_reports(body)]
+    others = [i for i, body in enumerate(bodies) if body != b"{}" and not _asks_for_reports(body)]
+    assert asking and others
+    assert asking[0] < others[-1], "the report-asking requests waited for the other tests"
+    ran = [line for line in run.stdout.splitlines() if "::" in line and "PASSED" in line]
+    firsts = [i for i, line in enumerate(ran) if "test_delivery_reports.py" in line]
+    assert firsts and firsts[0] == len(ran) - len(firsts), ran
+    assert must.returncode == 0, must.output_tail()
+    assert not any(_asks_for_reports(body) for body in after_must)

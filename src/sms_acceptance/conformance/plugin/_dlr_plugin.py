@@ -20,6 +20,7 @@ import json
 import shlex
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -119,8 +120,14 @@ def _settings(config: pytest.Config) -> ReportSettings:
     return ReportSettings(notify_url, host.strip("[]"), int(port), timeout)
 
 
+REPORT_MARK = "sms_delivery_reports"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _settings(config)  # a bad option is a usage error before anything is sent
+    config.addinivalue_line(
+        "markers", f"{REPORT_MARK}: a test judging the session's delivery reports (run last)"
+    )
 
 
 @dataclass
@@ -377,12 +384,12 @@ def push_skip_reason(base_url: str, notify_url: str | None) -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
-def delivery_report_run(
-    request: pytest.FixtureRequest, sms_target: Target
-) -> Iterator[DeliveryReportRun]:
-    """Send the report-asking requests once per session and await their reports together."""
-    settings = _settings(request.config)
+def _report_run(
+    config: pytest.Config, sms_target: Target
+) -> tuple[DeliveryReportRun, ReportReceiver | None]:
+    """Send the report-asking requests and await their reports together; the receiver (still
+    listening, for the caller to stop) with the run."""
+    settings = _settings(config)
     profile = sms_target.options.vendor_profile
     timeout = float(profile.report_delay_seconds or settings.timeout)
     skip_reason = push_skip_reason(str(sms_target.options.base_url), settings.notify_url)
@@ -410,6 +417,61 @@ def delivery_report_run(
             requests, receiver.pushes(), sms_target, waited=waited, retry_seconds=retry
         )
     run.pulls, run.pull_skip_reason = run_pull_cases(sms_target, timeout)
+    return run, receiver
+
+
+_EARLY: pytest.StashKey[Future[tuple[DeliveryReportRun, ReportReceiver | None]]] = pytest.StashKey()
+
+
+def _is_report_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker(REPORT_MARK) is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """The D checks' tests last, in their order: their report run can then start with the
+    session (`pytest_collection_finish`) and its wait overlap every other test."""
+    reports = [item for item in items if _is_report_test(item)]
+    if reports and len(reports) < len(items):
+        items[:] = [item for item in items if not _is_report_test(item)] + reports
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Against a loopback target that is not live, in one process: start the session's report
+    run now, in a thread, when a D test will run (`--level` admits one of their checks), so the
+    reports are awaited while the other tests run. Against a live gateway nothing is sent before
+    the test that needs it (a stopped run sends nothing for the tests it never reached)."""
+    config = session.config
+    if config.option.collectonly or hasattr(config, "workerinput"):
+        return
+    if config.getoption("dist", "no") != "no":
+        return
+    if not any(_is_report_test(item) for item in session.items):
+        return
+    from sms_acceptance.conformance.plugin._plugin import PLUGIN_NAME
+
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    target: Target | None = getattr(plugin, "_target", None)
+    if target is None or target.options.live or not is_loopback_url(target.options.endpoint_url):
+        return
+    level = target.options.level
+    if not any(CHECKS_BY_NAME[n].runs_at(level) for n in (*PUSH_CHECKS, *PULL_CHECKS)):
+        return
+    starter = ThreadPoolExecutor(1, thread_name_prefix="sms-acceptance-reports")
+    config.stash[_EARLY] = starter.submit(_report_run, config, target)
+    starter.shutdown(wait=False)
+
+
+@pytest.fixture(scope="session")
+def delivery_report_run(
+    request: pytest.FixtureRequest, sms_target: Target
+) -> Iterator[DeliveryReportRun]:
+    """The report-asking requests sent once per session and their reports awaited together:
+    here, or already under way since the session started (`pytest_collection_finish`)."""
+    early = request.config.stash.get(_EARLY, None)
+    run, receiver = early.result() if early is not None else _report_run(request.config, sms_target)
     try:
         yield run
     finally:
