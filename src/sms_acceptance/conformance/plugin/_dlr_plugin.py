@@ -10,7 +10,9 @@ Registered by `conformance/conftest.py` beside the suite's plugin. Options:
 Against a loopback target the receiver's own URL is reachable, so push checks run; against a
 remote one they need `--notify-url` and are SKIP with one line otherwise (pull checks still run).
 All requests that ask for reports are sent first and their reports awaited together, once per
-session (`delivery_report_run`), so the wait is the slowest report's, not the sum.
+session (`delivery_report_run`), so the wait is the slowest report's, not the sum. Against a
+loopback target that is not live, that starts as the session starts and the D tests run last
+(`pytest_collection_finish`), so the wait overlaps the other tests.
 """
 
 from __future__ import annotations
