@@ -441,9 +441,9 @@ def pytest_collection_modifyitems(
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Against a loopback target that is not live, in one process: start the session's report
-    run now, in a thread, when a D test will run (`--level` admits one of their checks), so the
-    reports are awaited while the other tests run. Against a live gateway nothing is sent before
+    """Against a loopback target that is not live and answered the probe, in one process: start
+    the session's report run now, in a thread, when a D test will run (`--level` admits one of
+    their checks), so the reports are awaited while the other tests run. Against a live gateway nothing is sent before
     the test that needs it (a stopped run sends nothing for the tests it never reached)."""
     config = session.config
     if config.option.collectonly or hasattr(config, "workerinput"):
@@ -458,6 +458,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     target: Target | None = getattr(plugin, "_target", None)
     if target is None or target.options.live or not is_loopback_url(target.options.endpoint_url):
         return
+    if getattr(plugin, "probe_answer_seconds", None) is None:
+        return  # a server that did not answer the probe: the first test's request judges that
     level = target.options.level
     if not any(CHECKS_BY_NAME[n].runs_at(level) for n in (*PUSH_CHECKS, *PULL_CHECKS)):
         return

@@ -204,6 +204,8 @@ class ConformancePlugin:
         self.started = dt.datetime.now(dt.UTC)
         self._stack = contextlib.ExitStack()
         self._target: Target | None = None
+        self.probe_answer_seconds: float | None = None
+        """How fast the target answered the probe (sessionstart); None: it did not answer."""
         self.embedded_sandbox = False
         self._summary_line = ""
         self.live_sent = 0  # controller: destinations sent to a live target, all workers
@@ -322,7 +324,7 @@ class ConformancePlugin:
         )
         self._stack.callback(exchanger.close)
         if not _is_worker(self.config):
-            answer_seconds = self._probe(exchanger)
+            answer_seconds = self.probe_answer_seconds = self._probe(exchanger)
             exchanger.concurrency = self.options.sending.for_target(
                 self.options.base, answer_seconds
             )
