@@ -443,8 +443,9 @@ def pytest_collection_modifyitems(
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Against a loopback target that is not live and answered the probe, in one process: start
     the session's report run now, in a thread, when a D test will run (`--level` admits one of
-    their checks), so the reports are awaited while the other tests run. Against a live gateway nothing is sent before
-    the test that needs it (a stopped run sends nothing for the tests it never reached)."""
+    their checks), so the reports are awaited while the other tests run. Against a live gateway
+    nothing is sent before the test that needs it (a stopped run sends nothing for the tests it
+    never reached)."""
     config = session.config
     if config.option.collectonly or hasattr(config, "workerinput"):
         return
