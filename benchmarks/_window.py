@@ -31,21 +31,43 @@ from benchmarks._output import BenchmarkError
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def session_cpu_seconds(session_id: int) -> float:
-    """User + system CPU seconds of every live process in a session (from /proc/*/stat)."""
-    total = 0
+def _stat_fields(stat: Path) -> list[str]:
+    """The fields of a /proc/PID/stat after the command name (which may hold spaces and
+    parentheses: split after its last ')'); index 3 is the session id, 11 and 12 utime, stime."""
+    raw = stat.read_text()
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def _session_stats(session_id: int) -> list[tuple[int, list[str]]]:
+    """(pid, stat fields) of every live process in a session."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            raw = (entry / "stat").read_text()
+            fields = _stat_fields(entry / "stat")
         except OSError:
             continue
-        # The command name may hold spaces and parentheses: split after its last ')'.
-        fields = raw[raw.rindex(")") + 2 :].split()
-        if int(fields[3]) == session_id:  # field 6 of stat: session id
-            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
-    return total / _CLOCK_TICKS
+        if int(fields[3]) == session_id:
+            found.append((int(entry.name), fields))
+    return found
+
+
+def session_pids(session_id: int) -> list[int]:
+    """Every live process of a session (a sandbox and its report worker)."""
+    return [pid for pid, _ in _session_stats(session_id)]
+
+
+def session_cpu_seconds(session_id: int) -> float:
+    """User + system CPU seconds of every live process in a session (from /proc/*/stat)."""
+    ticks = sum(int(f[11]) + int(f[12]) for _, f in _session_stats(session_id))
+    return ticks / _CLOCK_TICKS
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process."""
+    fields = _stat_fields(Path(f"/proc/{pid}/stat"))
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from benchmarks._memory_run import add_wrk_options, checked, memory_run, vary_pe
 from benchmarks._payloads import SEED_REQUEST
 from benchmarks._processes import LOOPBACK, ServerProcess, rss_kib, script_server
 from benchmarks._sandbox import ENDPOINT_PATH, bench_credential, json_headers, post, sandbox_process
-from benchmarks._window import _CLOCK_TICKS, session_cpu_seconds
+from benchmarks._window import process_cpu_seconds, session_cpu_seconds, session_pids
 from benchmarks._wrk import WrkResult, run_wrk
 from sms_acceptance import encode_json
 
@@ -58,36 +58,15 @@ DRAIN_TIMEOUT_S = 60.0
 INLINE = "reports on, inline"
 
 
-def _session_pids(session_id: int) -> list[int]:
-    """Every live process of a session (the sandbox and its report worker)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                raw = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(raw[raw.rindex(")") + 2 :].split()[3]) == session_id:
-                pids.append(int(entry.name))
-    return pids
-
-
 def session_rss_kib(session_id: int) -> int:
     """Resident memory of every process of the sandbox's session, summed (kiB)."""
     total = 0
-    for pid in _session_pids(session_id):
+    for pid in session_pids(session_id):
         try:
             total += rss_kib(pid)
         except (OSError, output.BenchmarkError):
             continue
     return total
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process (the serving process alone)."""
-    raw = Path(f"/proc/{pid}/stat").read_text()
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def _request(notify_url: str, *, varying: bool) -> tuple[bytes, int]:
