@@ -446,26 +446,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     their checks), so the reports are awaited while the other tests run. Against a live gateway
     nothing is sent before the test that needs it (a stopped run sends nothing for the tests it
     never reached)."""
-    config = session.config
-    if config.option.collectonly or hasattr(config, "workerinput"):
-        return
-    if config.getoption("dist", "no") != "no":
-        return
     if not any(_is_report_test(item) for item in session.items):
         return
-    from sms_acceptance.conformance.plugin._plugin import PLUGIN_NAME
+    from sms_acceptance.conformance.plugin._plugin import PLUGIN_NAME, ConformancePlugin
 
-    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
-    target: Target | None = getattr(plugin, "_target", None)
-    if target is None or target.options.live or not is_loopback_url(target.options.endpoint_url):
+    plugin = session.config.pluginmanager.get_plugin(PLUGIN_NAME)
+    if not isinstance(plugin, ConformancePlugin):
         return
-    if getattr(plugin, "probe_answer_seconds", None) is None:
+    target = plugin.ahead_target(session)
+    if target is None or not is_loopback_url(target.options.endpoint_url):
+        return
+    if plugin.probe_answer_seconds is None:
         return  # a server that did not answer the probe: the first test's request judges that
     level = target.options.level
     if not any(CHECKS_BY_NAME[n].runs_at(level) for n in (*PUSH_CHECKS, *PULL_CHECKS)):
         return
     starter = ThreadPoolExecutor(1, thread_name_prefix="sms-acceptance-reports")
-    config.stash[_EARLY] = starter.submit(_report_run, config, target)
+    session.config.stash[_EARLY] = starter.submit(_report_run, session.config, target)
     starter.shutdown(wait=False)
 
 

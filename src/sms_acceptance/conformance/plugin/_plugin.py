@@ -398,21 +398,28 @@ class ConformancePlugin:
 
         return AheadTest(item.nodeid, run)
 
+    def ahead_target(self, session: pytest.Session) -> Target | None:
+        """The target, when requests may go out before the test that needs them: one that is
+        not live, in a run of one process that sends (not `--collect-only`); else None. A live
+        gateway gets nothing before its test: a stopped run sends nothing for the tests it never
+        reached."""
+        if (
+            session.config.option.collectonly
+            or _is_worker(self.config)
+            or self.config.getoption("dist", "no") != "no"
+            or self.options.live
+        ):
+            return None
+        return self._target
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
         """A loopback target, in one process: every test's requests recorded, then fetched
         together, before the first test runs (`_prefetch.py`). Against any other target each
         Hypothesis test fetches its own (`pytest_pyfunc_call`): nothing is sent for a test that
         a stopped run (`-x`, Ctrl-C) never reaches."""
-        target = self._target
-        if (
-            target is None
-            or session.config.option.collectonly
-            or _is_worker(self.config)
-            or self.config.getoption("dist", "no") != "no"
-            or self.options.live
-            or target.exchanger.concurrency < 2
-        ):
+        target = self.ahead_target(session)
+        if target is None or target.exchanger.concurrency < 2:
             return
         tests = [test for item in session.items if (test := self._ahead_test(item)) is not None]
         level = self.options.level
